@@ -1,0 +1,1 @@
+"""Auto-grader for chapter 4 of Deep Learning from Scratch."""

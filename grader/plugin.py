@@ -1,0 +1,104 @@
+"""The pytest plugin that grades: fixtures for the suites, and the record of every test's outcome.
+
+Suites ask for `student` (the submission's module for their exercise, run in the worker), `reference`
+(the solution module, in this process; hidden suites only) and `rng` (inputs drawn from the grading
+seed and the test's name, so the same seed gives the same grade).
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.course import Course, Exercise
+from grader.reference import Reference
+from grader.remote import Session, StudentCodeError, StudentModule
+
+
+@dataclass
+class Outcome:
+    exercise: str
+    visibility: str
+    name: str
+    description: str
+    status: str
+    message: str
+    output: str
+
+
+class GradingPlugin:
+    def __init__(self, course: Course, session: Session, reference: Reference | None) -> None:
+        self._course, self._session, self._reference = course, session, reference
+        self.suites: dict[Path, tuple[Exercise, str]] = {}
+        for exercise in course.exercises:
+            self.suites[exercise.public.resolve()] = (exercise, "public")
+            if exercise.hidden is not None:
+                self.suites[exercise.hidden.resolve()] = (exercise, "hidden")
+        self.outcomes: list[Outcome] = []
+        self.collected: dict[tuple[str, str], int] = {}
+        self.collection_errors: list[str] = []
+
+    def suite_of(self, item: pytest.Item) -> tuple[Exercise, str]:
+        return self.suites[Path(item.path).resolve()]
+
+    @pytest.fixture
+    def student(self, request: pytest.FixtureRequest) -> StudentModule:
+        exercise, _ = self.suite_of(request.node)
+        deps = {}
+        if self._reference is not None:
+            deps = {self._course.exercise(d).module: list(self._course.exercise(d).functions) for d in exercise.depends}
+        return self._session.module(exercise.module, deps, exercise.module)
+
+    @pytest.fixture
+    def reference(self, request: pytest.FixtureRequest):
+        exercise, _ = self.suite_of(request.node)
+        if self._reference is None:
+            raise RuntimeError("this suite needs the reference solutions, which this copy of the course lacks")
+        return self._reference.module(exercise.module)
+
+    @pytest.fixture
+    def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
+        return np.random.default_rng([self._session.seed, zlib.crc32(request.node.nodeid.encode())])
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collection_errors.append(f"{report.nodeid}: {report.longrepr}".splitlines()[0])
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            exercise, visibility = self.suite_of(item)
+            key = (exercise.id, visibility)
+            self.collected[key] = self.collected.get(key, 0) + 1
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            self.outcomes.append(self.outcome(item, report, call))
+
+    def outcome(self, item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo) -> Outcome:
+        exercise, visibility = self.suite_of(item)
+        status, message = "passed", ""
+        if report.skipped:
+            status, message = "error", "the test was skipped"
+        elif report.failed:
+            status, message = describe_failure(call.excinfo.value)
+        doc = (getattr(item, "function", None).__doc__ or "").strip().splitlines()
+        return Outcome(
+            exercise.id, visibility, item.name, doc[0] if doc else "", status, message, self._session.take_output()
+        )
+
+
+def describe_failure(exc: BaseException) -> tuple[str, str]:
+    """A status and one sentence for a failed test."""
+    if isinstance(exc, StudentCodeError):
+        return exc.status, exc.message
+    if isinstance(exc, AssertionError):
+        lines = str(exc).strip().splitlines()
+        return "failed", lines[0] if lines else "a check failed"
+    return "error", f"the test could not check the answer ({type(exc).__name__}: {exc})"

@@ -1,0 +1,81 @@
+"""Functions and scenarios that the suites hand to student code.
+
+They are imported on both sides: the worker builds them by name for the student's functions, the grader
+calls them with the reference, so both see the same function. None of them solves an exercise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+
+def square(x):
+    return x**2
+
+
+def cube(x):
+    return x**3
+
+
+def book_function_1(x):
+    """The book's first example: 0.01·x² + 0.1·x."""
+    return 0.01 * x**2 + 0.1 * x
+
+
+def sine(x):
+    return np.sin(x)
+
+
+def sphere(x):
+    """The book's function_2, for any shape: the sum of the squares of all elements."""
+    return np.sum(np.asarray(x) ** 2)
+
+
+def polynomial(x, a, b, c):
+    """Σ a·x + b·x² + c·x³ over all elements, with coefficients the suite draws."""
+    x = np.asarray(x)
+    return np.sum(a * x + b * x**2 + c * x**3)
+
+
+def bowl(x, center, scale):
+    """A convex bowl ½ Σ scale·(x − center)² with its minimum at `center`."""
+    return 0.5 * np.sum(np.asarray(scale) * (np.asarray(x) - center) ** 2)
+
+
+def dome(x, center, scale):
+    """The bowl upside down: its maximum is at `center`."""
+    return -bowl(x, center, scale)
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    f.__name__: f for f in (square, cube, book_function_1, sine, sphere, polynomial, bowl, dome)
+}
+
+
+def probe_function(name: str, params: dict) -> Callable[..., Any]:
+    """The probe function `name` with its parameters bound, as student code receives it."""
+    function = partial(FUNCTIONS[name], **params) if params else FUNCTIONS[name]
+    return function
+
+
+class _WeightHolder:
+    """Plays the network in the book's idiom: its loss reads self.W, never its argument."""
+
+    def __init__(self, W: np.ndarray, x: np.ndarray, t: np.ndarray) -> None:
+        self.W, self.x, self.t = W, x, t
+
+    def loss(self) -> float:
+        return float(np.sum((self.x @ self.W - self.t) ** 2))
+
+
+def attribute_idiom(module, W, x, t):
+    """numerical_gradient(lambda w: net.loss(), net.W): f sees x only through the holder's attribute."""
+    holder = _WeightHolder(np.array(W, dtype=float), x, t)
+    return module.numerical_gradient(lambda w: holder.loss(), holder.W)
+
+
+SCENARIOS: dict[str, Callable[..., Any]] = {attribute_idiom.__name__: attribute_idiom}

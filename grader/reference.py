@@ -1,0 +1,34 @@
+"""The reference solutions, imported into the trusted process (never into the worker)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from collections.abc import Callable
+from pathlib import Path
+
+from grader.errors import GradingError
+
+
+class Reference:
+    """Loads solution modules by name from the course's solutions directory."""
+
+    def __init__(self, solutions_dir: Path) -> None:
+        self.solutions_dir = solutions_dir.resolve()
+
+    def module(self, name: str) -> types.ModuleType:
+        directory = str(self.solutions_dir)
+        if directory not in sys.path:
+            sys.path.insert(0, directory)
+        try:
+            return importlib.import_module(name)
+        except Exception as exc:
+            raise GradingError(
+                f"the reference solution {self.solutions_dir / name}.py cannot be imported: {type(exc).__name__}: {exc}"
+            ) from None
+
+    def function(self, qualified: str) -> Callable | None:
+        """`module.function` as the worker names a dependency; None when there is no such function."""
+        module, _, name = qualified.partition(".")
+        return getattr(self.module(module), name, None)

@@ -1,0 +1,129 @@
+"""One grading run: start the worker, run the suites with pytest in this process, score the outcomes."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from grader.course import Course, Exercise
+from grader.errors import GradingError
+from grader.results import ExerciseResult, GradeReport, TestResult
+from grader.sandbox import start_worker
+
+SEED_VARIABLE = "GRADE_SEED"
+
+
+def resolve_seed(course: Course, seed: int | None) -> int:
+    """--seed, else $GRADE_SEED, else the course's default."""
+    if seed is not None:
+        return seed
+    value = os.environ.get(SEED_VARIABLE)
+    if value is None:
+        return course.seed
+    try:
+        return int(value)
+    except ValueError:
+        raise GradingError(f"{SEED_VARIABLE}={value!r} is not an integer") from None
+
+
+def check(course: Course, submission: Path, exercise_ids: list[str], seed: int) -> GradeReport:
+    """Grade SUBMISSION (a directory of modules) on the selected exercises of COURSE."""
+    if not submission.is_dir():
+        raise GradingError(f"{submission} is not a directory of exercise modules")
+    started = time.monotonic()
+    exercises = [course.exercise(e) for e in exercise_ids] if exercise_ids else list(course.exercises)
+    worker = start_worker(submission.resolve(), course.limits)  # its start-up overlaps the imports below
+    from grader.remote import Session
+
+    session = Session(submission.resolve(), course.limits, seed, worker=worker)
+    try:
+        plugin = _run_pytest(course, session, exercises)
+    finally:
+        session.close()
+    report = GradeReport(course.title, seed, "process", [_score(e, plugin) for e in exercises])
+    _note_dependencies(course, report)
+    report.duration = time.monotonic() - started
+    return report
+
+
+def _run_pytest(course: Course, session: Session, exercises: list[Exercise]):
+    import pytest
+
+    from grader.plugin import GradingPlugin
+    from grader.reference import Reference
+
+    reference = Reference(course.solutions_dir) if course.has_solutions else None
+    session.reference = reference.function if reference else None
+    plugin = GradingPlugin(course, session, reference)
+    suites = [str(e.public) for e in exercises]
+    suites += [str(e.hidden) for e in exercises if e.hidden is not None and e.hidden.is_file()]
+    args = [
+        *suites,
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:terminal",
+        "-p",
+        "no:warnings",
+        "--noconftest",
+        "--import-mode=importlib",
+        "--rootdir",
+        str(course.root),
+        "-o",
+        "addopts=",
+        "-o",
+        "testpaths=",
+    ]
+    code = pytest.main(args, plugins=[plugin])
+    if plugin.collection_errors:
+        raise GradingError(f"a suite could not be loaded: {plugin.collection_errors[0]}")
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise GradingError(f"pytest could not run the suites (exit status {int(code)})")
+    for exercise in exercises:
+        found = plugin.collected.get((exercise.id, "hidden"), 0)
+        if exercise.hidden is not None and exercise.hidden.is_file() and found != exercise.hidden_tests:
+            raise GradingError(
+                f"course.yaml says exercise {exercise.id!r} has {exercise.hidden_tests} hidden tests, "
+                f"but {exercise.hidden.relative_to(course.root)} has {found}: update hidden_tests"
+            )
+    return plugin
+
+
+def _score(exercise: Exercise, plugin) -> ExerciseResult:
+    """Every test of an exercise is worth the same share of its points, hidden tests included."""
+    outcomes = [o for o in plugin.outcomes if o.exercise == exercise.id]
+    ran_hidden = any(o.visibility == "hidden" for o in outcomes)
+    public = sum(1 for o in outcomes if o.visibility == "public")
+    total = public + exercise.hidden_tests
+    share = exercise.points / total if total else 0.0
+    tests = [
+        TestResult(
+            o.name,
+            o.description,
+            o.status,
+            share if o.status == "passed" else 0.0,
+            share,
+            o.visibility,
+            o.message,
+            o.output,
+        )
+        for o in outcomes
+    ]
+    pending = 0 if ran_hidden else exercise.hidden_tests
+    return ExerciseResult(exercise.id, exercise.title, tests, pending, round(pending * share, 6))
+
+
+def _note_dependencies(course: Course, report: GradeReport) -> None:
+    """Where the student's own dependency ran (no reference at hand) and fails, say so beside each failure."""
+    if course.has_solutions:
+        return
+    failing = {e.id for e in report.exercises if not e.passed}
+    for result in report.exercises:
+        broken = [d for d in course.exercise(result.id).depends if d in failing]
+        if not broken:
+            continue
+        note = f" (this exercise uses your code from {', '.join(broken)}, which fails its own tests: fix that first)"
+        for test in result.tests:
+            if not test.passed:
+                test.message += note

@@ -1,0 +1,107 @@
+"""What the suites use: probe functions both sides can call, and checks whose failures read as one
+plain sentence (type, then shape, then dtype, then values, as PrairieLearn's checks report them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from grader import probes
+from grader.wire import ProbeFn
+
+
+class Mismatch(AssertionError):
+    """The student's answer is wrong; the message is the sentence the student reads."""
+
+
+class Fn(ProbeFn):
+    """A probe function: sent to student code by name, callable here for the reference."""
+
+    def __init__(self, name: str, **params: Any) -> None:
+        super().__init__(name, tuple(sorted(params.items())))
+
+    def __call__(self, *args: Any) -> Any:
+        return probes.probe_function(self.name, dict(self.params))(*args)
+
+
+def fail(message: str) -> None:
+    raise Mismatch(message)
+
+
+def fmt(value: Any) -> str:
+    """A short rendering of a value for a message."""
+    if isinstance(value, np.ndarray):
+        with np.printoptions(precision=6, threshold=12, edgeitems=3, linewidth=10_000):
+            return np.array2string(value, separator=", ")
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.10g}"
+    text = repr(value)
+    return text if len(text) <= 120 else text[:120] + " …"
+
+
+def as_number(value: Any) -> float | None:
+    """The value as a float if it is a real number (Python, numpy scalar or 0-d array), else None."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iuf":
+        return float(value)
+    return None
+
+
+def is_close(got: Any, want: Any, rtol: float = 1e-7, atol: float = 0.0) -> bool:
+    """True when got is numeric data of want's shape and within the tolerances (never raises)."""
+    try:
+        got_array, want_array = np.asarray(got), np.asarray(want)
+        if got_array.dtype.kind not in "biuf" or got_array.shape != want_array.shape:
+            return False
+        return bool(np.allclose(got_array, want_array, rtol=rtol, atol=atol, equal_nan=False))
+    except (TypeError, ValueError):
+        return False
+
+
+def expect_number(got: Any, want: float, what: str, rtol: float = 1e-7, atol: float = 0.0) -> float:
+    """Check a scalar answer; returns it as a float."""
+    number = as_number(got)
+    if number is None:
+        fail(f"{what}: expected a number, got {_type_name(got)} {fmt(got)}")
+    if np.isnan(number):
+        fail(f"{what}: expected {fmt(want)}, got nan")
+    if not np.isclose(number, want, rtol=rtol, atol=atol):
+        fail(f"{what}: expected {fmt(want)}{_tolerance(rtol, atol)}, got {fmt(number)}")
+    return number
+
+
+def expect_array(
+    got: Any, want: np.ndarray, what: str, rtol: float = 1e-7, atol: float = 0.0, float_dtype: bool = True
+) -> np.ndarray:
+    """Check an array answer: a numpy array, then its shape, then a float dtype, then its values."""
+    want = np.asarray(want)
+    if not isinstance(got, np.ndarray):
+        fail(f"{what}: expected a numpy array of shape {want.shape}, got {_type_name(got)} {fmt(got)}")
+    if got.shape != want.shape:
+        fail(f"{what}: expected shape {want.shape}, got {got.shape}")
+    if got.dtype.kind not in ("f" if float_dtype else "biuf"):
+        fail(f"{what}: expected an array of floats, got dtype {got.dtype} ({fmt(got)})")
+    bad = ~np.isclose(got, want, rtol=rtol, atol=atol)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = f" at index {index}" if got.ndim else ""
+        fail(
+            f"{what}: expected {fmt(want)}{_tolerance(rtol, atol)}, got {fmt(got)} "
+            f"(first difference{where}: {fmt(got[index])} instead of {fmt(want[index])})"
+        )
+    return got
+
+
+def _tolerance(rtol: float, atol: float) -> str:
+    parts = [f"relative {rtol:g}" if rtol else "", f"absolute {atol:g}" if atol else ""]
+    return f" (within {' / '.join(p for p in parts if p)})" if rtol or atol else ""
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "None"
+    return f"a {getattr(value, 'kind', None) or type(value).__name__}"

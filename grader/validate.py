@@ -1,0 +1,113 @@
+"""Proving the course: the reference passes every suite, every stub earns zero, and every known mistake in
+tests/mutants/ loses points in its own exercise and keeps full marks everywhere else."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import runner
+from grader.course import Course
+from grader.errors import GradingError
+from grader.results import GradeReport
+
+MUTANTS_DIR = "tests/mutants"
+
+
+@dataclass
+class Mutant:
+    path: Path
+    exercise: str
+    mistake: str
+
+
+@dataclass
+class Verdict:
+    """What grading one submission showed, and whether that is what the course promises."""
+
+    name: str
+    report: GradeReport
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def load_mutants(course: Course) -> list[Mutant]:
+    """Every mutant file, with the EXERCISE and MISTAKE it declares."""
+    mutants = []
+    for path in sorted((course.root / MUTANTS_DIR).glob("*.py")):
+        declared = _constants(path)
+        exercise = declared.get("EXERCISE")
+        if exercise is None:
+            raise GradingError(f'{path}: a mutant must declare EXERCISE = "<exercise id>"')
+        course.exercise(exercise)
+        mutants.append(Mutant(path, exercise, declared.get("MISTAKE", path.stem)))
+    return mutants
+
+
+def _constants(path: Path) -> dict[str, str]:
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    except SyntaxError as exc:
+        raise GradingError(f"{path}, line {exc.lineno}: {exc.msg}") from None
+    return {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+
+def validate(course: Course, seed: int) -> list[Verdict]:
+    """Grade the reference, the stubs and every mutant; each verdict lists what broke the promise."""
+    if not course.has_solutions:
+        raise GradingError(f"{course.solutions_dir} does not exist: validation needs the reference solutions")
+    verdicts = [
+        _expect(course, "reference solutions", course.solutions_dir, seed, lambda e: "full"),
+        _expect(course, "stubs (exercises/)", course.exercises_dir, seed, lambda e: "zero"),
+    ]
+    for mutant in load_mutants(course):
+        with tempfile.TemporaryDirectory(prefix="grade-mutant-") as tmp:
+            submission = _mutated_copy(course, mutant, Path(tmp))
+            verdicts.append(
+                _expect(
+                    course,
+                    mutant.path.stem,
+                    submission,
+                    seed,
+                    lambda e, m=mutant: "loses" if e == m.exercise else "full",
+                )
+            )
+    return verdicts
+
+
+def _mutated_copy(course: Course, mutant: Mutant, tmp: Path) -> Path:
+    """The reference solutions with the mutant's source appended to its exercise's module."""
+    submission = tmp / "submission"
+    shutil.copytree(course.solutions_dir, submission, ignore=shutil.ignore_patterns("__pycache__"))
+    module = submission / f"{course.exercise(mutant.exercise).module}.py"
+    module.write_text(
+        module.read_text(encoding="utf-8") + "\n\n" + mutant.path.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    return submission
+
+
+def _expect(course: Course, name: str, submission: Path, seed: int, want) -> Verdict:
+    report = runner.check(course, submission, [], seed)
+    problems = []
+    for exercise in report.exercises:
+        expected = want(exercise.id)
+        if expected == "full" and exercise.score < exercise.max_score:
+            failed = next(t for t in exercise.tests if not t.passed)
+            problems.append(f"{exercise.id} lost points ({failed.name}: {failed.message})")
+        elif expected == "zero" and exercise.score > 0:
+            problems.append(f"{exercise.id} earned {exercise.score:g} points with a stub")
+        elif expected == "loses" and exercise.score >= exercise.max_score:
+            problems.append(f"{exercise.id} kept full marks: no test catches this mistake")
+    return Verdict(name, report, problems)

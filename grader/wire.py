@@ -1,0 +1,176 @@
+"""The wire format between the trusted grader and the worker that runs student code.
+
+Frames are length-prefixed JSON. Values are plain data only: JSON scalars, lists, tuples, dicts, complex
+numbers and numpy arrays or scalars of numeric dtype, each tagged so that both sides rebuild exactly what
+was sent. Anything else travels as a handle to an object that stays on the side that made it. Decoding
+never imports, evaluates or unpickles anything, so a worker cannot make the grader run its code.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+MAX_FRAME = 64 * 1024 * 1024
+_HEADER = struct.Struct(">I")
+_NUMERIC_KINDS = "biufc"
+
+
+class WireError(Exception):
+    """A frame or value that breaks the wire format (a dead peer, a giant frame, a forged tag)."""
+
+
+@dataclass(frozen=True)
+class Handle:
+    """An object that lives on the other side; `kind` is its type name, for messages."""
+
+    id: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class ProbeFn:
+    """A named probe function from grader.probes with its parameters, rebuilt on the worker side by name."""
+
+    name: str
+    params: tuple = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Alias:
+    """An array the worker lent to the grader: sending it back writes into the worker's own array."""
+
+    index: int
+    array: np.ndarray
+
+
+def send_frame(fd: int, message: dict) -> None:
+    """Write one message to a file descriptor."""
+    data = json.dumps(message, separators=(",", ":")).encode()
+    view = memoryview(_HEADER.pack(len(data)) + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def read_exactly(fd: int, size: int) -> bytes:
+    """Read `size` bytes, or raise WireError when the peer closed its end first."""
+    chunks, remaining = [], size
+    while remaining:
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise WireError("the other side closed the connection")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def recv_frame(fd: int) -> dict:
+    """Read one message; frames over MAX_FRAME are refused before they are read."""
+    (size,) = _HEADER.unpack(read_exactly(fd, _HEADER.size))
+    if size > MAX_FRAME:
+        raise WireError(f"a message of {size} bytes is larger than the limit of {MAX_FRAME}")
+    try:
+        message = json.loads(read_exactly(fd, size))
+    except ValueError as exc:
+        raise WireError(f"a message is not valid JSON: {exc}") from None
+    if not isinstance(message, dict):
+        raise WireError("a message is not a JSON object")
+    return message
+
+
+def encode(value: Any, make_handle: Callable[[Any], Handle]) -> Any:
+    """Turn a value into JSON-ready data; objects that are not plain data become handles."""
+    if value is None or isinstance(value, (bool, str)) or type(value) in (int, float):
+        return value
+    if type(value) is complex:
+        return {"$t": "complex", "re": value.real, "im": value.imag}
+    if type(value) is list:
+        return [encode(item, make_handle) for item in value]
+    if type(value) is tuple:
+        return {"$t": "tuple", "items": [encode(item, make_handle) for item in value]}
+    if type(value) is dict:
+        return {"$t": "dict", "items": [[encode(k, make_handle), encode(v, make_handle)] for k, v in value.items()]}
+    if type(value) is np.ndarray and value.dtype.kind in _NUMERIC_KINDS:
+        return _encode_array("nd", value)
+    if isinstance(value, np.generic) and type(value).__module__ == "numpy" and value.dtype.kind in _NUMERIC_KINDS:
+        return _encode_array("np", np.asarray(value))
+    if isinstance(value, ProbeFn):
+        return {"$t": "fn", "name": value.name, "params": encode(dict(value.params), make_handle)}
+    if isinstance(value, Alias):
+        return {"$t": "alias", "index": value.index, "value": _encode_array("nd", value.array)}
+    if isinstance(value, Handle):
+        return {"$t": "ref", "id": value.id, "kind": value.kind}
+    return encode(make_handle(value), make_handle)
+
+
+def _encode_array(tag: str, array: np.ndarray) -> dict:
+    data = base64.b64encode(np.ascontiguousarray(array).tobytes()).decode()
+    return {"$t": tag, "dtype": array.dtype.str, "shape": list(array.shape), "data": data}
+
+
+def decode(data: Any, resolve: Callable[[dict], Any]) -> Any:
+    """Rebuild a value from JSON data; `resolve` turns "ref", "fn" and "alias" tags into objects of this side."""
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    if isinstance(data, list):
+        return [decode(item, resolve) for item in data]
+    if not isinstance(data, dict):
+        raise WireError(f"unexpected JSON value of type {type(data).__name__}")
+    tag = data.get("$t")
+    if tag == "tuple":
+        return tuple(decode(item, resolve) for item in _field(data, "items", list))
+    if tag == "dict":
+        return {_key(decode(k, resolve)): decode(v, resolve) for k, v in _pairs(data)}
+    if tag == "complex":
+        return complex(_field(data, "re", (int, float)), _field(data, "im", (int, float)))
+    if tag in ("nd", "np"):
+        array = _decode_array(data)
+        return array if tag == "nd" else array[()]
+    if tag in ("ref", "fn", "alias"):
+        return resolve(data)
+    raise WireError(f"unknown value tag {tag!r}")
+
+
+def _field(data: dict, name: str, kind: type | tuple[type, ...]) -> Any:
+    value = data.get(name)
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise WireError(f"value field {name!r} is missing or of the wrong type")
+    return value
+
+
+def _pairs(data: dict) -> list:
+    items = _field(data, "items", list)
+    if not all(isinstance(pair, list) and len(pair) == 2 for pair in items):
+        raise WireError("dict items must be pairs")
+    return items
+
+
+def _key(key: Any) -> Any:
+    try:
+        hash(key)
+    except TypeError:
+        raise WireError("a dict key is not hashable") from None
+    return key
+
+
+def _decode_array(data: dict) -> np.ndarray:
+    try:
+        dtype = np.dtype(_field(data, "dtype", str))
+    except TypeError:
+        raise WireError("an array has an unknown dtype") from None
+    if dtype.kind not in _NUMERIC_KINDS or dtype.hasobject or dtype.fields:
+        raise WireError(f"an array of dtype {dtype} is not plain numeric data")
+    shape = _field(data, "shape", list)
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
+        raise WireError("an array shape must be a list of non-negative integers")
+    raw = base64.b64decode(_field(data, "data", str), validate=True)
+    if len(raw) != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
+        raise WireError("an array's data does not match its shape and dtype")
+    return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()

@@ -47,7 +47,7 @@ def check(course: Course, submission: Path, exercise_ids: list[str], seed: int) 
     return report
 
 
-def _run_pytest(course: Course, session: Session, exercises: list[Exercise]):
+def _run_pytest(course: Course, session, exercises: list[Exercise]):
     import pytest
 
     from grader.plugin import GradingPlugin

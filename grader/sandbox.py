@@ -3,6 +3,7 @@ environment and an empty temporary working directory."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -30,16 +31,12 @@ class WorkerProcess:
 
     def kill(self) -> None:
         """Kill the worker's whole process group and release its pipes and directory."""
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
         self.process.wait()
         for fd in (self.to_worker, self.from_worker, self.output):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         self.workdir.cleanup()
 
 

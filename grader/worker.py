@@ -7,6 +7,7 @@ pass or fail on its own side. Started as `python -I -m grader.worker IN_FD OUT_F
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import random
@@ -77,10 +78,7 @@ class Worker:
         return reply
 
     def resolve_target(self, target: dict) -> Any:
-        if "ref" in target:
-            owner = self.objects[target["ref"]]
-        else:
-            owner = self.load(target["module"], target.get("deps", {}))
+        owner = self.objects[target["ref"]] if "ref" in target else self.load(target["module"], target.get("deps", {}))
         name = target.get("attr")
         if name is None:
             return owner
@@ -135,10 +133,8 @@ class Worker:
         proxy = types.ModuleType(name)
         path = os.path.join(self.submission, name + ".py")
         if os.path.isfile(path):
-            try:
+            with contextlib.suppress(StudentFailure):
                 proxy.__dict__.update(vars(self.load(name, {})))
-            except StudentFailure:
-                pass
         proxy.__dict__.update(overrides)
         return proxy
 
@@ -177,7 +173,7 @@ class Worker:
                 )
             finally:
                 self.aliases.pop()
-                for array, before in zip(arrays, saved):
+                for array, before in zip(arrays, saved, strict=False):
                     np.copyto(array, before)
 
         reference.__name__ = reference.__qualname__ = qualified.rpartition(".")[2]

@@ -7,22 +7,16 @@ from typing import Any
 
 import numpy as np
 
-from grader import probes
-from grader.wire import ProbeFn
+from grader.probes import Probe
 
 
 class Mismatch(AssertionError):
     """The student's answer is wrong; the message is the sentence the student reads."""
 
 
-class Fn(ProbeFn):
-    """A probe function: sent to student code by name, callable here for the reference."""
-
-    def __init__(self, name: str, **params: Any) -> None:
-        super().__init__(name, tuple(sorted(params.items())))
-
-    def __call__(self, *args: Any) -> Any:
-        return probes.probe_function(self.name, dict(self.params))(*args)
+def Fn(name: str, **params: Any) -> Probe:
+    """A probe function of grader.probes with its parameters: sent to student code by name, callable here."""
+    return Probe(name, tuple(sorted(params.items())))
 
 
 def fail(message: str) -> None:

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from grader.probes import Probe
+
 MAX_FRAME = 64 * 1024 * 1024
 _HEADER = struct.Struct(">I")
 _NUMERIC_KINDS = "biufc"
@@ -33,14 +35,6 @@ class Handle:
 
     id: int
     kind: str
-
-
-@dataclass(frozen=True)
-class ProbeFn:
-    """A named probe function from grader.probes with its parameters, rebuilt on the worker side by name."""
-
-    name: str
-    params: tuple = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,7 +95,7 @@ def encode(value: Any, make_handle: Callable[[Any], Handle]) -> Any:
         return _encode_array("nd", value)
     if isinstance(value, np.generic) and type(value).__module__ == "numpy" and value.dtype.kind in _NUMERIC_KINDS:
         return _encode_array("np", np.asarray(value))
-    if isinstance(value, ProbeFn):
+    if type(value) is Probe:
         return {"$t": "fn", "name": value.name, "params": encode(dict(value.params), make_handle)}
     if isinstance(value, Alias):
         return {"$t": "alias", "index": value.index, "value": _encode_array("nd", value.array)}
@@ -116,7 +110,7 @@ def _encode_array(tag: str, array: np.ndarray) -> dict:
 
 
 def decode(data: Any, resolve: Callable[[dict], Any]) -> Any:
-    """Rebuild a value from JSON data; `resolve` turns "ref", "fn" and "alias" tags into objects of this side."""
+    """Rebuild a value from JSON data; `resolve` turns "ref" and "alias" tags into objects of this side."""
     if data is None or isinstance(data, (bool, int, float, str)):
         return data
     if isinstance(data, list):
@@ -133,7 +127,15 @@ def decode(data: Any, resolve: Callable[[dict], Any]) -> Any:
     if tag in ("nd", "np"):
         array = _decode_array(data)
         return array if tag == "nd" else array[()]
-    if tag in ("ref", "fn", "alias"):
+    if tag == "fn":
+        params = decode(data.get("params", {"$t": "dict", "items": []}), resolve)
+        if not isinstance(params, dict) or not isinstance(data.get("name"), str):
+            raise WireError("a probe function needs a name and a dict of parameters")
+        try:
+            return Probe(data["name"], tuple(sorted(params.items())))
+        except ValueError as exc:
+            raise WireError(str(exc)) from None
+    if tag in ("ref", "alias"):
         return resolve(data)
     raise WireError(f"unknown value tag {tag!r}")
 

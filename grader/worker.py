@@ -202,8 +202,6 @@ class Worker:
         return wire.decode(data, self.resolve_tag)
 
     def resolve_tag(self, data: dict) -> Any:
-        if data["$t"] == "fn":
-            return probes.probe_function(data["name"], self.decode(data.get("params", [])))
         if data["$t"] == "alias":
             array = self.aliases[-1][data["index"]]
             np.copyto(array, self.decode(data["value"]))

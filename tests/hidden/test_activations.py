@@ -1,0 +1,1 @@
+"""Hidden checks for the activations exercise."""

@@ -1,0 +1,23 @@
+"""The commands of `grade`, one module each, and what they share: finding and loading the course."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+EXIT_PASSED, EXIT_FAILED = 0, 1
+
+course_option = click.option(
+    "--course",
+    "course_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The course directory (default: the nearest one holding course.yaml).",
+)
+
+
+def load(course_dir: Path | None):
+    """The course at --course, else the nearest course.yaml at or above the working directory."""
+    from grader.course import find_course, load_course
+
+    return load_course(course_dir.resolve() if course_dir else find_course(Path.cwd()))

@@ -1,0 +1,31 @@
+"""`grade stubs`: generate the student stubs from the reference solutions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, load
+from grader.errors import GradingError
+
+
+@click.command()
+@click.option("--check", "only_check", is_flag=True, help="Only report stubs that are out of date (exit 1).")
+@course_option
+def stubs(only_check: bool, course_dir: Path | None) -> None:
+    """Generate exercises/ from solutions/ (instructors): solution blocks become `raise NotImplementedError`."""
+    from grader import authoring
+
+    course = load(course_dir)
+    if not course.has_solutions:
+        raise GradingError(f"{course.solutions_dir} does not exist: stubs are made from the reference solutions")
+    modules = [e.module for e in course.exercises]
+    if only_check:
+        stale = authoring.stale_stubs(course.solutions_dir, course.exercises_dir, modules)
+        for module in stale:
+            click.echo(f"{course.exercises_dir.name}/{module}.py is out of date with its solution (run `grade stubs`)")
+        sys.exit(EXIT_FAILED if stale else EXIT_PASSED)
+    for path in authoring.write_stubs(course.solutions_dir, course.exercises_dir, modules):
+        click.echo(f"wrote {path.relative_to(course.root)}")

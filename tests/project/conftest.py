@@ -1,0 +1,58 @@
+"""Helpers for the project's own tests: a throw-away course on disk, and the real CLI in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> dict:
+        return json.loads(self.stdout)
+
+
+def grade(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 120) -> Run:
+    """Run `grade ARGS` as a user would, in a fresh interpreter."""
+    done = subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env=env)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def toy_course(tmp_path: Path):
+    """Make a one-exercise course: `make(suite, modules, limits)` returns its root; the submission is in sub/."""
+
+    def make(suite: str, modules: dict[str, str], limits: str = "call_seconds: 2", extra: str = "") -> Path:
+        root = tmp_path / "course"
+        (root / "tests").mkdir(parents=True)
+        (root / "sub").mkdir()
+        (root / "tests" / "test_toy.py").write_text(textwrap.dedent(suite))
+        for name, source in modules.items():
+            (root / "sub" / f"{name}.py").write_text(textwrap.dedent(source))
+        (root / "course.yaml").write_text(textwrap.dedent(f"""\
+            title: Toy course
+            limits: {{{limits}}}
+            exercises:
+              - id: toy
+                title: Toy
+                module: toy
+                functions: [f]
+                points: 10
+                public: tests/test_toy.py
+            {extra}"""))
+        return root
+
+    return make

@@ -1,0 +1,74 @@
+"""Bad input gets one clear line on stderr and exit status 2, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT, grade
+
+GOOD = """\
+title: T
+exercises:
+  - id: toy
+    title: Toy
+    module: toy
+    functions: [f]
+    points: 10
+    public: tests/test_toy.py
+"""
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        ("title: [unclosed\n", "at line 2, column 1: not valid YAML"),
+        (GOOD.replace("points: 10", "points: ten"), "exercises[0].points: expected an integer or a number, got str"),
+        (GOOD.replace("points: 10", "points: -1"), "exercises[0].points: expected a positive number, got -1"),
+        (GOOD.replace("    title: Toy\n", ""), "exercises[0]: missing key 'title'"),
+        (GOOD + "    hiden: x.py\n", "exercises[0].hiden: unknown key"),
+        (GOOD.replace("tests/test_toy.py", "tests/nope.py"), "exercises[0].public: tests/nope.py does not exist"),
+        (GOOD + "    depends: [later]\n", "exercises[0].depends: 'later' is not an exercise listed before it"),
+        (GOOD + "limits: {call_seconds: 0}\n", "limits.call_seconds: expected a positive number, got 0"),
+        ("- just\n- a list\n", "top level: expected a mapping"),
+    ],
+)
+def test_a_broken_course_yaml_is_named_in_one_line(tmp_path, yaml_text, expected):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_toy.py").write_text("")
+    (tmp_path / "course.yaml").write_text(yaml_text)
+    run = grade("check", cwd=tmp_path)
+    assert run.code == 2
+    assert run.stdout == ""
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert lines[0].startswith(f"grade: error: {tmp_path / 'course.yaml'}")
+    assert expected in lines[0]
+
+
+def test_no_course_anywhere(tmp_path):
+    run = grade("check", cwd=tmp_path)
+    assert run.code == 2
+    assert run.stderr.strip() == f"grade: error: no course.yaml in {tmp_path} or any parent directory (use --course DIR)"
+
+
+def test_the_course_is_found_from_a_subdirectory():
+    run = grade("check", "solutions", "-e", "differentiation", "--format", "json", cwd=ROOT / "tests")
+    assert run.code == 2 and run.stderr == "grade: error: solutions does not exist\n"
+    run = grade("check", "../solutions", "-e", "differentiation", "--format", "json", cwd=ROOT / "tests")
+    assert run.code == 0, run.stderr
+    assert [e["id"] for e in run.json()["exercises"]] == ["differentiation"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["check", "no/such/dir"], "grade: error: no/such/dir does not exist"),
+        (["check", "-e", "gradients"], "grade: error: no exercise 'gradients'"),
+        (["check", "--format", "yaml"], "Invalid value for '--format'"),
+        (["check", "course.yaml"], "course.yaml is not a directory of exercise modules"),
+    ],
+)
+def test_bad_arguments(args, expected):
+    run = grade(*args)
+    assert run.code == 2
+    assert expected in run.stderr
+    assert "Traceback" not in run.stderr

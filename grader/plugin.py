@@ -28,6 +28,7 @@ class Outcome:
     status: str
     message: str
     output: str
+    duration: float
 
 
 class GradingPlugin:
@@ -39,7 +40,7 @@ class GradingPlugin:
             if exercise.hidden is not None:
                 self.suites[exercise.hidden.resolve()] = (exercise, "hidden")
         self.outcomes: list[Outcome] = []
-        self.collected: dict[tuple[str, str], int] = {}
+        self.collected: dict[tuple[str, str], list[str]] = {}
         self.collection_errors: list[str] = []
 
     def suite_of(self, item: pytest.Item) -> tuple[Exercise, str]:
@@ -71,8 +72,7 @@ class GradingPlugin:
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
             exercise, visibility = self.suite_of(item)
-            key = (exercise.id, visibility)
-            self.collected[key] = self.collected.get(key, 0) + 1
+            self.collected.setdefault((exercise.id, visibility), []).append(item.name)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -89,8 +89,9 @@ class GradingPlugin:
         elif report.failed:
             status, message = describe_failure(call.excinfo.value)
         doc = (getattr(item, "function", None).__doc__ or "").strip().splitlines()
+        output = self._session.take_output()
         return Outcome(
-            exercise.id, visibility, item.name, doc[0] if doc else "", status, message, self._session.take_output()
+            exercise.id, visibility, item.name, doc[0] if doc else "", status, message, output, report.duration
         )
 
 

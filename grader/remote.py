@@ -11,6 +11,7 @@ import difflib
 import os
 import select
 import signal
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ import numpy as np
 
 from grader import wire
 from grader.course import Limits
-from grader.sandbox import WorkerProcess, start_worker
+from grader.sandbox import PROCESS, Isolation, WorkerProcess, start_worker
 
 
 class StudentCodeError(Exception):
@@ -50,8 +51,9 @@ class Session:
         seed: int,
         worker: WorkerProcess | None = None,
         reference: Callable[[str], Callable | None] | None = None,
+        isolation: Isolation = PROCESS,
     ) -> None:
-        self.submission, self.limits, self.seed = submission, limits, seed
+        self.submission, self.limits, self.seed, self.isolation = submission, limits, seed, isolation
         self.reference = reference
         self.worker = worker
         self.output = bytearray()
@@ -63,7 +65,7 @@ class Session:
     def start(self) -> None:
         """Start the worker now, so that its start-up overlaps the grader's own."""
         if self.worker is None:
-            self.worker = start_worker(self.submission, self.limits)
+            self.worker = start_worker(self.submission, self.limits, self.isolation)
 
     def close(self) -> None:
         if self.worker is not None:
@@ -148,16 +150,15 @@ class Session:
 
     def died(self, label: str) -> StudentCodeError:
         """Describe how the worker ended, then forget it so the next call starts a fresh one."""
-        worker = self.worker
         try:
-            code = worker.process.wait(timeout=2)
-        except Exception:
-            code = None
+            signum, code = self.worker.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            signum, code = None, None
         self._drain_output()
         self.close()
-        if code is not None and code < 0:
-            name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
-            if -code == signal.SIGXCPU:
+        if signum is not None:
+            name = signal.Signals(signum).name if signum in signal.valid_signals() else str(signum)
+            if signum == signal.SIGXCPU:
                 return StudentCodeError(
                     "cpu",
                     f"{label}: used more than {self.limits.cpu_seconds:g} s of CPU time and was stopped",

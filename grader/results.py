@@ -15,6 +15,7 @@ class TestResult:
     visibility: str  # public | hidden
     message: str = ""
     output: str = ""
+    duration: float = 0.0
 
     @property
     def passed(self) -> bool:

@@ -9,9 +9,9 @@ from pathlib import Path
 from grader.course import Course, Exercise
 from grader.errors import GradingError
 from grader.results import ExerciseResult, GradeReport, TestResult
-from grader.sandbox import start_worker
+from grader.sandbox import choose_isolation, start_worker
 
-SEED_VARIABLE = "GRADE_SEED"
+SEED_VARIABLE, ISOLATION_VARIABLE = "GRADE_SEED", "GRADE_ISOLATION"
 
 
 def resolve_seed(course: Course, seed: int | None) -> int:
@@ -27,35 +27,63 @@ def resolve_seed(course: Course, seed: int | None) -> int:
         raise GradingError(f"{SEED_VARIABLE}={value!r} is not an integer") from None
 
 
-def check(course: Course, submission: Path, exercise_ids: list[str], seed: int) -> GradeReport:
-    """Grade SUBMISSION (a directory of modules) on the selected exercises of COURSE."""
+def check(
+    course: Course, submission: Path, exercise_ids: list[str], seed: int, isolation: str | None = None
+) -> GradeReport:
+    """Grade SUBMISSION (a directory of modules) on the selected exercises of COURSE.
+
+    ISOLATION is "auto" (the default, or $GRADE_ISOLATION), "process" or "namespace" (see grader.sandbox).
+    """
     if not submission.is_dir():
         raise GradingError(f"{submission} is not a directory of exercise modules")
     started = time.monotonic()
     exercises = [course.exercise(e) for e in exercise_ids] if exercise_ids else list(course.exercises)
-    worker = start_worker(submission.resolve(), course.limits)  # its start-up overlaps the imports below
+    mode = choose_isolation(isolation or os.environ.get(ISOLATION_VARIABLE, "auto"), _secret_paths(course))
+    worker = start_worker(submission.resolve(), course.limits, mode)  # its start-up overlaps the imports below
     from grader.remote import Session
 
-    session = Session(submission.resolve(), course.limits, seed, worker=worker)
+    session = Session(submission.resolve(), course.limits, seed, worker=worker, isolation=mode)
     try:
         plugin = _run_pytest(course, session, exercises)
     finally:
         session.close()
-    report = GradeReport(course.title, seed, "process", [_score(e, plugin) for e in exercises])
+    report = GradeReport(course.title, seed, mode.mode, [_score(e, plugin) for e in exercises])
     _note_dependencies(course, report)
     report.duration = time.monotonic() - started
     return report
 
 
-def _run_pytest(course: Course, session, exercises: list[Exercise]):
-    import pytest
+def _secret_paths(course: Course) -> tuple[Path, ...]:
+    """What a namespace worker must not see: the course (suites, course.yaml, .git) and the solutions."""
+    hidden = {course.root, course.solutions_dir}
+    hidden |= {e.hidden.parent for e in course.exercises if e.hidden is not None}
+    return tuple(sorted(hidden))
 
+
+def collect(course: Course, exercises: list[Exercise]) -> dict[tuple[str, str], list[str]]:
+    """The names of the tests in the suites of EXERCISES, by (exercise id, visibility), without running any."""
+    from grader.plugin import GradingPlugin
+
+    plugin = GradingPlugin(course, None, None)
+    _pytest(course, plugin, exercises, "--collect-only")
+    return plugin.collected
+
+
+def _run_pytest(course: Course, session, exercises: list[Exercise]):
     from grader.plugin import GradingPlugin
     from grader.reference import Reference
 
     reference = Reference(course.solutions_dir) if course.has_solutions else None
     session.reference = reference.function if reference else None
     plugin = GradingPlugin(course, session, reference)
+    _pytest(course, plugin, exercises)
+    return plugin
+
+
+def _pytest(course: Course, plugin, exercises: list[Exercise], *options: str) -> None:
+    """Run pytest on the suites of EXERCISES with PLUGIN; a suite that cannot run is a GradingError."""
+    import pytest
+
     suites = [str(e.public) for e in exercises]
     suites += [str(e.hidden) for e in exercises if e.hidden is not None and e.hidden.is_file()]
     args = [
@@ -74,20 +102,22 @@ def _run_pytest(course: Course, session, exercises: list[Exercise]):
         "addopts=",
         "-o",
         "testpaths=",
+        *options,
     ]
     code = pytest.main(args, plugins=[plugin])
     if plugin.collection_errors:
         raise GradingError(f"a suite could not be loaded: {plugin.collection_errors[0]}")
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        raise GradingError(f"the suites of {', '.join(e.id for e in exercises)} hold no tests")
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise GradingError(f"pytest could not run the suites (exit status {int(code)})")
     for exercise in exercises:
-        found = plugin.collected.get((exercise.id, "hidden"), 0)
+        found = len(plugin.collected.get((exercise.id, "hidden"), []))
         if exercise.hidden is not None and exercise.hidden.is_file() and found != exercise.hidden_tests:
             raise GradingError(
                 f"course.yaml says exercise {exercise.id!r} has {exercise.hidden_tests} hidden tests, "
                 f"but {exercise.hidden.relative_to(course.root)} has {found}: update hidden_tests"
             )
-    return plugin
 
 
 def _score(exercise: Exercise, plugin) -> ExerciseResult:
@@ -107,6 +137,7 @@ def _score(exercise: Exercise, plugin) -> ExerciseResult:
             o.visibility,
             o.message,
             o.output,
+            o.duration,
         )
         for o in outcomes
     ]

@@ -10,14 +10,15 @@ import click
 
 from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, load
 from grader.errors import GradingError
+from grader.reports import FORMATS
+from grader.sandbox import MODES
 
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("-e", "--exercise", "exercises", multiple=True, help="Check only this exercise (repeatable).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format."
-)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format.")
+@click.option("--min-score", type=float, help="Exit 0 when the score reaches this many points (a CI gate).")
 @click.option(
     "-o",
     "--output",
@@ -25,34 +26,52 @@ from grader.errors import GradingError
     help="Write the report here instead of standard output.",
 )
 @click.option("--seed", type=int, help="Seed for hidden inputs (default: $GRADE_SEED, else the course's).")
+@click.option(
+    "--isolation",
+    type=click.Choice(MODES),
+    help="How student code is isolated (default: $GRADE_ISOLATION, else auto: namespace where root and "
+    "bubblewrap allow it, else process).",
+)
 @course_option
 def check(
     path: Path | None,
     exercises: tuple[str, ...],
     fmt: str,
+    min_score: float | None,
     output: Path | None,
     seed: int | None,
+    isolation: str | None,
     course_dir: Path | None,
 ) -> None:
-    """Grade PATH (default: the course's exercises/ directory)."""
-    from grader import runner
-    from grader.reports import render
+    """Grade PATH (default: the course's exercises/ directory): a directory of modules, a notebook, a folder
+    of notebooks, or an nbgrader submitted/ tree (one report per student).
+
+    Exit status: 0 when every test passed (or the score reached --min-score), 1 when some failed,
+    2 when grading could not run.
+    """
+    from grader import runner, submissions
+    from grader.reports import MANY_FORMATS, render_all
 
     course = load(course_dir)
     submission = path if path is not None else course.exercises_dir
     if not submission.exists():
         raise GradingError(f"{submission} does not exist")
-    report = runner.check(course, submission, list(exercises), runner.resolve_seed(course, seed))
+    seed = runner.resolve_seed(course, seed)
+    with submissions.opened(submission, course) as found:
+        if found[0].student is not None and fmt not in MANY_FORMATS:
+            raise GradingError(f"--format {fmt} reports on one submission; use text or json for several students")
+        graded = [(s, runner.check(course, s.directory, list(exercises), seed, isolation)) for s in found]
     if output is not None:
         try:
-            output.write_text(render(report, fmt), encoding="utf-8")
+            output.write_text(render_all(graded, fmt), encoding="utf-8")
         except OSError as exc:
             raise GradingError(f"cannot write {output}: {exc.strerror}") from None
         if fmt != "text":
-            click.echo(render(report, "text", color=_color()), nl=False)
+            click.echo(render_all(graded, "text", color=_color()), nl=False)
     else:
-        click.echo(render(report, fmt, color=fmt == "text" and _color()), nl=False)
-    sys.exit(EXIT_PASSED if report.passed else EXIT_FAILED)
+        click.echo(render_all(graded, fmt, color=fmt == "text" and _color()), nl=False)
+    passed = all(r.passed if min_score is None else r.score >= min_score for _, r in graded)
+    sys.exit(EXIT_PASSED if passed else EXIT_FAILED)
 
 
 def _color() -> bool:

@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import importlib
+import json
 
 from grader.results import GradeReport
+from grader.submissions import Submission
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "junit", "gradescope", "markdown", "exercism")
+MANY_FORMATS = ("text", "json")  # the formats that report on several students at once
 
 
 def render(report: GradeReport, fmt: str, color: bool = False) -> str:
     """Render REPORT in format FMT (one of FORMATS); modules load only when used."""
     module = importlib.import_module(f"grader.reports.{fmt}_report")
     return module.render(report, color=color)
+
+
+def render_all(graded: list[tuple[Submission, GradeReport]], fmt: str, color: bool = False) -> str:
+    """One submission as `render` does; several (an nbgrader submitted/ tree) as one text report per student,
+    or as one JSON object {"submissions": [{"student": ..., "assignment": ..., <the usual keys>}]}."""
+    if len(graded) == 1 and graded[0][0].student is None:
+        return render(graded[0][1], fmt, color)
+    if fmt == "json":
+        from grader.reports.json_report import as_dict
+
+        students = [{"student": s.student, "assignment": s.assignment, **as_dict(r)} for s, r in graded]
+        return json.dumps({"submissions": students}, indent=2, ensure_ascii=False) + "\n"
+    return "\n".join(f"== {s.student} ({s.assignment}) ==\n{render(r, fmt, color)}" for s, r in graded)

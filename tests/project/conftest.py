@@ -26,8 +26,9 @@ class Run:
 
 def grade(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 120) -> Run:
     """Run `grade ARGS` as a user would, in a fresh interpreter."""
-    done = subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
+    )
     return Run(done.returncode, done.stdout, done.stderr)
 
 
@@ -42,7 +43,8 @@ def toy_course(tmp_path: Path):
         (root / "tests" / "test_toy.py").write_text(textwrap.dedent(suite))
         for name, source in modules.items():
             (root / "sub" / f"{name}.py").write_text(textwrap.dedent(source))
-        (root / "course.yaml").write_text(textwrap.dedent(f"""\
+        (root / "course.yaml").write_text(
+            textwrap.dedent(f"""\
             title: Toy course
             limits: {{{limits}}}
             exercises:
@@ -52,7 +54,8 @@ def toy_course(tmp_path: Path):
                 functions: [f]
                 points: 10
                 public: tests/test_toy.py
-            {extra}"""))
+            {extra}""")
+        )
         return root
 
     return make

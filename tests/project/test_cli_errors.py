@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from conftest import ROOT, grade
 
 GOOD = """\
@@ -47,7 +48,9 @@ def test_a_broken_course_yaml_is_named_in_one_line(tmp_path, yaml_text, expected
 def test_no_course_anywhere(tmp_path):
     run = grade("check", cwd=tmp_path)
     assert run.code == 2
-    assert run.stderr.strip() == f"grade: error: no course.yaml in {tmp_path} or any parent directory (use --course DIR)"
+    assert (
+        run.stderr.strip() == f"grade: error: no course.yaml in {tmp_path} or any parent directory (use --course DIR)"
+    )
 
 
 def test_the_course_is_found_from_a_subdirectory():

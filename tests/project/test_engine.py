@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+
+import pytest
+
+from grader.sandbox import namespaces_work
 
 from conftest import grade
 
@@ -20,8 +25,19 @@ def statuses(run) -> dict[str, tuple[str, str]]:
     return {t["name"]: (t["status"], t["message"]) for t in tests}
 
 
+@pytest.fixture(params=["process", "namespace"], autouse=True)
+def isolation(request, monkeypatch):
+    """Every engine test runs in both isolation modes (namespace needs root and bubblewrap)."""
+    if request.param == "namespace" and not namespaces_work():
+        pytest.skip("namespace isolation needs root and bubblewrap")
+    monkeypatch.setenv("GRADE_ISOLATION", request.param)
+    return request.param
+
+
 def check_toy(root, *extra: str):
-    return grade("check", str(root / "sub"), "--course", str(root), "--format", "json", *extra)
+    run = grade("check", str(root / "sub"), "--course", str(root), "--format", "json", *extra)
+    assert run.code in (0, 1), run.stderr
+    return run
 
 
 def test_a_hung_call_is_killed_and_costs_only_its_test(toy_course):
@@ -55,10 +71,13 @@ def test_a_crash_names_the_signal(toy_course):
 
 
 def test_os_exit_and_sys_exit_are_reported(toy_course):
-    suite = SUITE + """
+    suite = (
+        SUITE
+        + """
     def test_exit(student):
         student.leave()
     """
+    )
     source = "import os, sys\ndef good(): return 1\ndef bad(): os._exit(7)\ndef leave(): sys.exit(3)\n"
     status = statuses(check_toy(toy_course(suite, {"toy": source})))
     assert "exit status 7" in status["test_bad"][1]
@@ -110,8 +129,6 @@ def test_student_code_does_not_see_the_graders_environment(toy_course, monkeypat
             assert student.secret() is None, "the secret leaked"
     """
     root = toy_course(suite, {"toy": "import os\ndef secret(): return os.environ.get('CI_TOKEN')\n"})
-    import os
-
     run = grade("check", str(root / "sub"), "--course", str(root), env={**os.environ, "CI_TOKEN": "hunter2"})
     assert run.code == 0, run.stdout + run.stderr
 

@@ -60,7 +60,7 @@ def check(
     with submissions.opened(submission, course) as found:
         if found[0].student is not None and fmt not in MANY_FORMATS:
             raise GradingError(f"--format {fmt} reports on one submission; use text or json for several students")
-        graded = [(s, runner.check(course, s.directory, list(exercises), seed, isolation)) for s in found]
+        graded = [(s, runner.check(course, s.directory, [*(exercises or s.exercises)], seed, isolation)) for s in found]
     if output is not None:
         try:
             output.write_text(render_all(graded, fmt), encoding="utf-8")

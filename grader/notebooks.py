@@ -1,0 +1,193 @@
+"""The nbgrader source notebook of an exercise, made from its solution module (instructors; needs nbformat).
+
+A module's docstring becomes the task text, its imports a locked cell, each top-level function or class a
+Markdown cell with its docstring and an answer cell with its code between the module's own `### BEGIN
+SOLUTION` / `### END SOLUTION` markers, which nbgrader's generate_assignment turns into stubs. Then come the
+test cells, one per test of the exercise's suites, each calling the same suites that `grade check` runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.authoring import BEGIN, END
+from grader.course import Course, Exercise
+from grader.errors import GradingError
+from grader.submissions import IMPORTS_CELL
+
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+SETUP_CELL = "setup"
+SETUP_CODE = "from grader.notebook import check, import_notebooks\n\nimport_notebooks()"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """The fixed text of a notebook in one language; the task text comes from the solution modules."""
+
+    how_to: str
+    setup_comment: str
+    tests_heading: str
+    hidden_comment: str
+
+
+LANGUAGES = {
+    "en": Phrases(
+        how_to=(
+            "Write your code in the answer cells, in place of `raise NotImplementedError()`, then run the test "
+            "cells at the end. They grade the **saved** notebook, so save it (Ctrl+S) first. Only the answer "
+            "cells are graded: keep helper functions inside them, not in cells of your own."
+        ),
+        setup_comment="Set-up (locked): `check` runs a test; importing an exercise's module reads your notebook of it.",
+        tests_heading=(
+            "## Tests\n\nEach cell runs one test of `grade check` and is worth its share of the exercise's points. "
+            "A failing test says what is wrong."
+        ),
+        hidden_comment="# A hidden test: it runs when your notebook is graded.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Tests:
+    """The tests of one exercise, by name, and the points each is worth."""
+
+    public: list[str]
+    hidden: list[str]
+    points_each: float
+
+
+def source_notebook(course: Course, exercise: Exercise, tests: Tests, lang: str):
+    """The nbgrader source notebook (an nbformat NotebookNode) of EXERCISE."""
+    import nbformat.v4 as v4
+
+    phrases = LANGUAGES[lang]
+    path = course.solutions_dir / f"{exercise.module}.py"
+    docstring, imports, definitions = _split_module(path)
+    cells = [
+        v4.new_markdown_cell(f"# {exercise.title}\n\n{_markdown(docstring)}\n\n*{phrases.how_to}*"),
+        _code(v4, f"# {phrases.setup_comment}\n{SETUP_CODE}", SETUP_CELL),
+        _code(v4, imports, IMPORTS_CELL),
+    ]
+    for definition in definitions:
+        cells.append(v4.new_markdown_cell(f"## `{definition.heading}`\n\n{_markdown(definition.docstring)}"))
+        cells.append(_code(v4, definition.code, definition.name, solution=True))
+    cells.append(v4.new_markdown_cell(phrases.tests_heading))
+    for name in tests.public:
+        cells.append(_code(v4, _call(exercise, name), _grade_id(name), points=tests.points_each))
+    for number, name in enumerate(tests.hidden, 1):
+        hidden = f"{phrases.hidden_comment}\n{BEGIN_HIDDEN}\n{_call(exercise, name)}\n{END_HIDDEN}"
+        cells.append(_code(v4, hidden, f"hidden_{number}", points=tests.points_each))
+    return v4.new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
+
+
+def fill_answers(notebook: Path, module: str) -> None:
+    """Put MODULE's code into the notebook's answer cells, one top-level definition per cell of its name:
+    what a student does, for tests and benchmarks. Cells with no such definition in MODULE keep theirs."""
+    data = json.loads(notebook.read_text(encoding="utf-8"))
+    tree = ast.parse(module)
+    lines = module.splitlines()
+    code = {n.name: _definition_code(lines, n) for n in tree.body if _is_definition(n)}
+    for cell in data["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution") and meta.get("grade_id") in code:
+            cell["source"] = code[meta["grade_id"]]
+    notebook.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _code(v4, source: str, grade_id: str, solution: bool = False, points: float | None = None):
+    meta = {"grade": points is not None, "solution": solution, "locked": not solution, "grade_id": grade_id}
+    if points is not None:
+        meta["points"] = points
+    return v4.new_code_cell(source, metadata={"nbgrader": {**meta, "schema_version": 3}})
+
+
+def _grade_id(test: str) -> str:
+    """A test's name as nbgrader allows a cell id (letters, digits, _ and -): `test_x[a b]` → `test_x-a_b`."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", test.replace("[", "-").rstrip("]"))
+
+
+def _call(exercise: Exercise, test: str) -> str:
+    return f"check({json.dumps(exercise.id)}, {json.dumps(test)})"
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A top-level function or class of a solution module: its name, docstring and code."""
+
+    name: str
+    heading: str
+    docstring: str
+    code: str
+
+
+def _split_module(path: Path) -> tuple[str, str, list[Definition]]:
+    """A solution module's docstring, its imports (all code above the first definition), its definitions."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text, str(path))
+    except OSError as exc:
+        raise GradingError(f"cannot read {path}: {exc.strerror}") from None
+    except SyntaxError as exc:
+        raise GradingError(f"{path}, line {exc.lineno}: {exc.msg}") from None
+    lines = text.splitlines()
+    docstring = ast.get_docstring(tree)
+    body = tree.body[1:] if docstring is not None else tree.body
+    nodes = [n for n in body if _is_definition(n)]
+    if not nodes:
+        raise GradingError(f"{path} defines no function or class to answer")
+    first = _first_line(nodes[0])
+    for node in body:
+        if not _is_definition(node) and node.lineno > first:
+            raise GradingError(f"{path}, line {node.lineno}: move top-level code above the first definition")
+        if _is_definition(node) and BEGIN not in ast.get_source_segment(text, node):
+            raise GradingError(f"{path}: {node.name} has no {BEGIN} / {END} block for the student to write")
+    start = tree.body[0].end_lineno if docstring is not None else 0
+    definitions = [
+        Definition(
+            n.name,
+            f"class {n.name}" if isinstance(n, ast.ClassDef) else f"{n.name}()",
+            ast.get_docstring(n) or "",
+            _definition_code(lines, n),
+        )
+        for n in nodes
+    ]
+    return docstring or "", "\n".join(lines[start : first - 1]).strip("\n"), definitions
+
+
+def _is_definition(node: ast.stmt) -> bool:
+    return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+
+
+def _first_line(node: ast.stmt) -> int:
+    """The first line of a definition, its decorators included."""
+    return min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+
+
+def _definition_code(lines: list[str], node: ast.stmt) -> str:
+    """A definition's lines, decorators and the indented comments that close it (### END SOLUTION) included."""
+    end = node.end_lineno
+    while end < len(lines) and lines[end][:1].isspace() and lines[end].lstrip().startswith("#"):
+        end += 1
+    return "\n".join(lines[_first_line(node) - 1 : end])
+
+
+def _markdown(docstring: str) -> str:
+    """A docstring as Markdown: its doctest examples become Python code blocks, the rest stays text."""
+    out: list[str] = []
+    in_example = False
+    for line in docstring.splitlines():
+        if line.lstrip().startswith(">>>") and not in_example:
+            out.append("```python")
+            in_example = True
+        elif not line.strip() and in_example:
+            out.append("```")
+            in_example = False
+        out.append(line)
+    if in_example:
+        out.append("```")
+    return "\n".join(out)

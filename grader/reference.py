@@ -28,6 +28,12 @@ class Reference:
                 f"the reference solution {self.solutions_dir / name}.py cannot be imported: {type(exc).__name__}: {exc}"
             ) from None
 
+    def load_all(self, names: list[str]) -> None:
+        """Import every reference module now, before any student code runs, so that nothing student code
+        does to the files later (in process isolation it may write them) can change the reference."""
+        for name in names:
+            self.module(name)
+
     def function(self, qualified: str) -> Callable | None:
         """`module.function` as the worker names a dependency; None when there is no such function."""
         module, _, name = qualified.partition(".")

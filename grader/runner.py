@@ -74,6 +74,8 @@ def _run_pytest(course: Course, session, exercises: list[Exercise]):
     from grader.reference import Reference
 
     reference = Reference(course.solutions_dir) if course.has_solutions else None
+    if reference is not None:
+        reference.load_all([e.module for e in course.exercises])
     session.reference = reference.function if reference else None
     plugin = GradingPlugin(course, session, reference)
     _pytest(course, plugin, exercises)

@@ -13,6 +13,7 @@ unprivileged uid with no capabilities. Killing the worker ends its PID namespace
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
 import os
 import resource
@@ -97,6 +98,8 @@ class WorkerProcess:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
+        _LIVE.discard(self.process.pid)
+        _kill_orphans()
         for fd in (self.to_worker, self.from_worker, self.output):
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -105,6 +108,7 @@ class WorkerProcess:
 
 def start_worker(submission: Path, limits: Limits, isolation: Isolation = PROCESS) -> WorkerProcess:
     """Start `python -I -m grader.worker` on SUBMISSION under LIMITS, isolated as ISOLATION says."""
+    _become_subreaper()
     workdir = tempfile.TemporaryDirectory(prefix="grade-worker-")
     request_read, request_write = os.pipe()
     reply_read, reply_write = os.pipe()
@@ -133,7 +137,48 @@ def start_worker(submission: Path, limits: Limits, isolation: Isolation = PROCES
         for fd in (request_read, reply_write, output_write):
             os.close(fd)
     os.set_blocking(output_read, False)
+    _LIVE.add(process.pid)
     return WorkerProcess(process, request_write, reply_read, output_read, workdir, isolation.mode == "namespace")
+
+
+_LIVE: set[int] = set()
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+@functools.cache
+def _become_subreaper() -> None:
+    """Make orphans re-parent to this process instead of init: a daemon that student code started and
+    that left the worker's process group (setsid) can then still be found and killed."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def _kill_orphans() -> None:
+    """Kill and reap every adopted orphan: children of this process that are not a live worker."""
+    for _ in range(10):
+        orphans = [pid for pid in _children() if pid not in _LIVE]
+        if not orphans:
+            return
+        for pid in orphans:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
+def _children() -> list[int]:
+    me, found = os.getpid(), []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == me:
+            found.append(int(entry.name))
+    return found
 
 
 def _bwrap(submission: Path, workdir: str, hidden: tuple[Path, ...]) -> list[str]:

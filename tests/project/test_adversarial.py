@@ -1,0 +1,299 @@
+"""Student code that attacks the grader: each attack gains nothing, breaks nothing else, and leaves nothing
+running. Every submission is the reference with `losses.py` replaced by the attack, graded on a copy of
+the course; the other five exercises must keep full marks."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from grader.sandbox import namespaces_work
+
+from conftest import ROOT, grade
+
+WRONG = "\ndef sum_squared_error(y, t):\n    return 0.0\n\n\ndef cross_entropy_error(y, t):\n    return 0.0\n"
+needs_namespace = pytest.mark.skipif(not namespaces_work(), reason="namespace isolation needs root and bubblewrap")
+BOTH = pytest.mark.parametrize("isolation", ["process", pytest.param("namespace", marks=needs_namespace)])
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    """A copy of the course, so that an attack that writes files cannot touch the repository."""
+    copy = tmp_path / "course"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", "exercises"))
+    return copy
+
+
+def submit(course: Path, source: str) -> Path:
+    """The reference solutions with losses.py replaced by SOURCE."""
+    submission = course.parent / "submission"
+    shutil.copytree(course / "solutions", submission)
+    (submission / "losses.py").write_text(textwrap.dedent(source))
+    return submission
+
+
+def attack(course: Path, source: str, isolation: str) -> dict:
+    """Grade the attack; returns the JSON report, after checking that the other exercises kept full marks."""
+    submission = submit(course, source)
+    run = grade(
+        "check", str(submission), "--course", str(course), "--format", "json", "--isolation", isolation, timeout=300
+    )
+    assert run.code in (0, 1), run.stderr
+    report = run.json()
+    assert report["isolation"] == isolation
+    others = {e["id"]: e["score"] == e["max_score"] for e in report["exercises"] if e["id"] != "losses"}
+    assert all(others.values()), f"an attack on losses cost other exercises points: {others}"
+    return report
+
+
+def losses(report: dict) -> dict:
+    return next(e for e in report["exercises"] if e["id"] == "losses")
+
+
+def messages(report: dict) -> list[str]:
+    return [t["message"] for t in losses(report)["tests"]]
+
+
+@BOTH
+def test_patching_numpy_math_pytest_and_builtins_gains_nothing(course, isolation):
+    source = (
+        """
+        import builtins, math, sys
+        import numpy
+        numpy.isclose = lambda *a, **k: True
+        numpy.allclose = lambda *a, **k: True
+        numpy.testing.assert_allclose = lambda *a, **k: None
+        math.isclose = lambda *a, **k: True
+        builtins.isinstance = lambda *a: True
+        builtins.AssertionError = type("Nothing", (Exception,), {})
+        sys.modules["pytest"] = None
+    """
+        + WRONG
+    )
+    report = attack(course, source, isolation)
+    assert losses(report)["score"] == 0
+
+
+@BOTH
+def test_objects_whose_comparisons_and_arithmetic_lie_gain_nothing(course, isolation):
+    source = """
+        import numpy as np
+
+        class Liar(float):
+            def __eq__(self, other): return True
+            def __sub__(self, other): return 0.0
+            __rsub__ = __sub__
+            def __abs__(self): return 0.0
+            def __lt__(self, other): return True
+            def __array_ufunc__(self, *args, **kwargs): return True
+
+        class LyingArray(np.ndarray):
+            def __eq__(self, other): return np.ones(np.shape(other), bool)
+            def __array_ufunc__(self, *args, **kwargs): return True
+
+        def sum_squared_error(y, t):
+            return Liar(0.0)
+
+        def cross_entropy_error(y, t):
+            return np.zeros(1).view(LyingArray)
+    """
+    report = attack(course, source, isolation)
+    assert losses(report)["score"] == 0
+    assert any("got a Liar" in m for m in messages(report)), messages(report)
+
+
+@BOTH
+def test_a_value_that_runs_code_when_unpickled_is_never_unpickled(course, isolation, tmp_path):
+    marker = tmp_path / "unpickled"
+    source = f"""
+        import os
+
+        class Bomb:
+            def __reduce__(self):
+                return (os.system, ("touch {marker}",))
+
+        def sum_squared_error(y, t):
+            return Bomb()
+
+        def cross_entropy_error(y, t):
+            return [Bomb()]
+    """
+    report = attack(course, source, isolation)
+    assert losses(report)["score"] == 0
+    assert not marker.exists()
+
+
+@BOTH
+def test_deep_recursion_is_a_named_crash(course, isolation):
+    source = """
+        import sys
+        sys.setrecursionlimit(10**8)
+
+        def down(n):
+            return down(n + 1) + 1
+
+        def sum_squared_error(y, t):
+            return down(0)
+
+        def cross_entropy_error(y, t):
+            return 0.0
+    """
+    report = attack(course, source, isolation)
+    assert losses(report)["score"] == 0
+    assert any("crashed (SIGSEGV)" in m for m in messages(report)), messages(report)
+
+
+@BOTH
+def test_a_memory_hog_is_stopped_at_the_limit(course, isolation):
+    source = """
+        def sum_squared_error(y, t):
+            return len(bytearray(8 * 1024**3))
+
+        def cross_entropy_error(y, t):
+            return 0.0
+    """
+    report = attack(course, source, isolation)
+    assert any("ran out of memory (limit 2048 MiB)" in m for m in messages(report)), messages(report)
+
+
+@BOTH
+@pytest.mark.parametrize("how", ["raise SystemExit(0)", "import os; os._exit(0)"])
+def test_leaving_at_import_costs_only_this_exercise(course, isolation, how):
+    report = attack(course, how + "\n" + WRONG, isolation)
+    assert losses(report)["score"] == 0
+    assert all(m for m in messages(report))
+
+
+@BOTH
+def test_a_daemon_that_leaves_the_process_group_does_not_outlive_grading(course, isolation):
+    source = """
+        import os, time
+
+        def sum_squared_error(y, t):
+            if os.fork() == 0:
+                os.setsid()
+                if os.fork() == 0:
+                    os.execvp("sleep", ["sleep", "97531"])
+                os._exit(0)
+            while True:
+                time.sleep(1)
+
+        def cross_entropy_error(y, t):
+            return 0.0
+    """
+    attack(course, source, isolation)
+    left = subprocess.run(["pgrep", "-f", "sleep 97531"], capture_output=True, text=True)
+    assert left.stdout == ""
+
+
+@BOTH
+def test_noise_does_not_cost_a_correct_answer(course, isolation):
+    source = (ROOT / "solutions" / "losses.py").read_text() + textwrap.dedent("""
+        import sys, time, warnings
+        _reference_sse = sum_squared_error
+
+        def sum_squared_error(y, t):
+            print("x" * 5_000_000)
+            sys.stderr.write("warning: noise\\n" * 1000)
+            warnings.warn("a warning on stderr")
+            np.log(np.zeros(1))
+            time.sleep(0.2)
+            return _reference_sse(y, t)
+    """)
+    report = attack(course, source, isolation)
+    assert losses(report)["score"] == losses(report)["max_score"]
+
+
+@needs_namespace
+def test_the_course_is_invisible_and_read_only_in_a_namespace(course):
+    secrets = [
+        course / "solutions" / "losses.py",
+        course / "tests" / "hidden" / "test_losses.py",
+        course / "course.yaml",
+    ]
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in secrets}
+    source = f"""
+        import os, glob
+        SECRETS = {[str(p) for p in secrets]!r}
+
+        def sum_squared_error(y, t):
+            found = []
+            for path in SECRETS:
+                try:
+                    found.append(open(path).read()[:200])
+                except OSError as exc:
+                    found.append(type(exc).__name__)
+                try:
+                    open(path, "w").write("def test_nothing(): pass")
+                except OSError:
+                    pass
+            found.append(str(os.listdir(f"/proc/{{os.getppid()}}/cwd")))
+            found.append(str(glob.glob("{course}/**", recursive=True)))
+            raise RuntimeError(" | ".join(found))
+
+        def cross_entropy_error(y, t):
+            return 0.0
+    """
+    report = attack(course, source, "namespace")
+    text = json.dumps(report)
+    assert "BEGIN SOLUTION" not in text and "def test_" not in text and "exercises:" not in text
+    assert "FileNotFoundError" in text
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in secrets} == before
+
+
+@needs_namespace
+def test_killing_the_parent_or_its_group_from_a_namespace_changes_nothing(course):
+    source = """
+        import os, signal
+
+        def sum_squared_error(y, t):
+            for target in (lambda: os.kill(os.getppid(), signal.SIGKILL),
+                           lambda: os.killpg(os.getpgid(os.getppid()), signal.SIGKILL),
+                           lambda: os.kill(-1, signal.SIGKILL)):
+                try:
+                    target()
+                except OSError:
+                    pass
+            return 0.0
+
+        def cross_entropy_error(y, t):
+            return 0.0
+    """
+    report = attack(course, source, "namespace")
+    assert losses(report)["score"] == 0
+
+
+@needs_namespace
+def test_a_fake_report_file_is_overwritten_by_the_real_one(course, tmp_path):
+    report_path = tmp_path / "report.json"
+    source = f"""
+        def sum_squared_error(y, t):
+            try:
+                open("{report_path}", "w").write('{{"score": 100}}')
+            except OSError:
+                pass
+            return 0.0
+
+        def cross_entropy_error(y, t):
+            return 0.0
+    """
+    run = grade(
+        "check",
+        str(submit(course, source)),
+        "--course",
+        str(course),
+        "--format",
+        "json",
+        "--isolation",
+        "namespace",
+        "--output",
+        str(report_path),
+    )
+    assert run.code == 1
+    assert json.loads(report_path.read_text())["score"] < 100

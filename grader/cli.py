@@ -12,6 +12,7 @@ from grader.errors import GradingError
 
 COMMANDS = {
     "check": "grader.commands.check:check",
+    "hint": "grader.commands.hint:hint",
     "publish": "grader.commands.publish:publish",
     "stubs": "grader.commands.stubs:stubs",
     "validate": "grader.commands.validate:validate",

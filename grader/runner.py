@@ -86,6 +86,7 @@ def _pytest(course: Course, plugin, exercises: list[Exercise], *options: str) ->
     """Run pytest on the suites of EXERCISES with PLUGIN; a suite that cannot run is a GradingError."""
     import pytest
 
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # installed plugins (anyio, jupyter's) cost time and trust
     suites = [str(e.public) for e in exercises]
     suites += [str(e.hidden) for e in exercises if e.hidden is not None and e.hidden.is_file()]
     args = [

@@ -11,13 +11,14 @@ from __future__ import annotations
 import ast
 import json
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from grader.authoring import BEGIN, END
 from grader.course import Course, Exercise
 from grader.errors import GradingError
-from grader.submissions import IMPORTS_CELL
+from grader.submissions import IMPORTS_CELL, NOTEBOOK_SUFFIX, exercise_of
 
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 SETUP_CELL = "setup"
@@ -85,9 +86,18 @@ def source_notebook(course: Course, exercise: Exercise, tests: Tests, lang: str)
     return v4.new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
 
 
-def fill_answers(notebook: Path, module: str) -> None:
-    """Put MODULE's code into the notebook's answer cells, one top-level definition per cell of its name:
-    what a student does, for tests and benchmarks. Cells with no such definition in MODULE keep theirs."""
+def answer_release(release: Path, target: Path, course: Course, modules: dict[str, str]) -> None:
+    """Copy the release folder RELEASE to TARGET and answer its notebooks with MODULES (module name → code):
+    what a student does, for tests and benchmarks. A notebook whose module is not in MODULES stays a stub."""
+    shutil.copytree(release, target)
+    for notebook in sorted(target.glob("*" + NOTEBOOK_SUFFIX)):
+        exercise = exercise_of(notebook, course)
+        if exercise is not None and exercise.module in modules:
+            _fill_answers(notebook, modules[exercise.module])
+
+
+def _fill_answers(notebook: Path, module: str) -> None:
+    """Put MODULE's code into the notebook's answer cells, one top-level definition per cell of its name."""
     data = json.loads(notebook.read_text(encoding="utf-8"))
     tree = ast.parse(module)
     lines = module.splitlines()

@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
 from grader import runner
@@ -36,27 +35,35 @@ def publish(course: Course, out: Path, assignment: str, lang: str) -> list[Path]
     """Write the nbgrader course directory OUT for COURSE; returns the release notebooks."""
     if importlib.util.find_spec("nbgrader") is None:
         raise GradingError('grade publish needs nbgrader: pip install "dlfs-ch4-grader[instructor]"')
-    import nbformat
-
     if not course.has_solutions:
         raise GradingError(f"{course.solutions_dir} does not exist: the notebooks are made from the solutions")
-    tests = _tests(course)
-    out.mkdir(parents=True, exist_ok=True)
-    _copy_course(course, out / FULL_COURSE, hidden=True)
     source = out / "source" / assignment
-    _replace_dir(source)
-    shipped = _copy_course(course, source / SHIPPED_COURSE, hidden=False)
-    for exercise in course.exercises:
-        notebook = source_notebook(course, exercise, tests[exercise.id], lang)
-        nbformat.write(notebook, str(source / notebook_name(course, exercise)))
-    settings = nbgrader_settings(course, assignment, [str(p.relative_to(source)) for p in shipped])
+    for replaced in (out / FULL_COURSE, source):
+        if replaced.resolve() == course.root.resolve() or replaced.resolve() in course.root.resolve().parents:
+            raise GradingError(f"--out {out} would replace {replaced}, which holds the course itself")
+    tests = _tests(course)
+    _copy_course(course, out / FULL_COURSE, hidden=True)
+    shipped = _write_source(course, source, tests, lang)
+    settings = _nbgrader_settings(course, assignment, [p.relative_to(source).as_posix() for p in shipped])
     (out / CONFIG_FILE).write_text(_config_file(settings), encoding="utf-8")
     _generate_assignment(out, assignment, settings)
     release = out / "release" / assignment
     return [release / notebook_name(course, e) for e in course.exercises]
 
 
-def nbgrader_settings(course: Course, assignment: str, shipped: list[str]) -> dict[str, dict]:
+def _write_source(course: Course, source: Path, tests: dict[str, Tests], lang: str) -> list[Path]:
+    """Write the source notebooks and the public part of the course beside them; returns the files shipped."""
+    import nbformat
+
+    _replace_dir(source)
+    shipped = _copy_course(course, source / SHIPPED_COURSE, hidden=False)
+    for exercise in course.exercises:
+        notebook = source_notebook(course, exercise, tests[exercise.id], lang)
+        nbformat.write(notebook, str(source / notebook_name(course, exercise)))
+    return shipped
+
+
+def _nbgrader_settings(course: Course, assignment: str, shipped: list[str]) -> dict[str, dict]:
     """nbgrader's settings for this course, written to nbgrader_config.py and given to NbGraderAPI alike."""
     return {
         # the first test cell of a notebook grades the whole exercise: give it the course's whole budget
@@ -86,24 +93,23 @@ def _copy_course(course: Course, target: Path, hidden: bool) -> list[Path]:
     if hidden:
         files += [e.hidden for e in course.exercises if e.hidden is not None and e.hidden.is_file()]
         files += sorted(course.solutions_dir.glob("*.py"))
-    return list(_copy(course.root, files, target))
-
-
-def _copy(root: Path, files: Iterable[Path], target: Path) -> Iterable[Path]:
+    copies = []
     for path in files:
-        copy = target / path.resolve().relative_to(root.resolve())
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, copy)
-        yield copy
+        copies.append(target / path.resolve().relative_to(course.root.resolve()))
+        copies[-1].parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, copies[-1])
+    return copies
 
 
 def _replace_dir(path: Path) -> None:
+    """An empty PATH: what publish writes replaces what an earlier publish wrote, with nothing stale left."""
     if path.exists():
         shutil.rmtree(path)
     path.mkdir(parents=True)
 
 
 def _config_file(settings: dict[str, dict]) -> str:
+    """nbgrader_config.py: the course for the notebooks' check() and SETTINGS, which NbGraderAPI gets too."""
     lines = [
         '"""nbgrader settings written by `grade publish`: publish again rather than edit."""',
         "",

@@ -32,4 +32,4 @@ def publish(out: Path, assignment: str, lang: str, course_dir: Path | None) -> N
     course = load(course_dir)
     for notebook in write_course_directory(course, out, assignment, lang):
         click.echo(f"released {notebook}")
-    click.echo(f"next: cd {out} && nbgrader autograde {assignment}  (after collecting submissions)")
+    click.echo(f"then, in {out}: nbgrader autograde {assignment}, or faster: grade check submitted --course course")

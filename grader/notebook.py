@@ -73,6 +73,7 @@ def _grade(course: Course, exercise_id: str) -> dict:
 
 
 def _run_grade_check(course: Course, exercise_id: str, modules: dict[str, str]) -> dict:
+    """`grade check --format json -e EXERCISE_ID` on MODULES, in a subprocess; its one exercise's report."""
     with tempfile.TemporaryDirectory(prefix="grade-nb-") as directory:
         submissions.write_modules(modules, Path(directory))
         command = [sys.executable, "-m", "grader", "check", directory, "--course", str(course.root)]
@@ -96,6 +97,7 @@ class _NotebookFinder(importlib.abc.MetaPathFinder):
         self.folder, self.course = folder, course
 
     def find_spec(self, name: str, path, target=None) -> importlib.machinery.ModuleSpec | None:
+        """A spec for a top-level module whose exercise has a notebook in the folder; else None."""
         if path is not None:
             return None
         for notebook in sorted(self.folder.glob("*" + submissions.NOTEBOOK_SUFFIX)):

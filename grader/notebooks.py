@@ -14,11 +14,15 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.authoring import BEGIN, END
 from grader.course import Course, Exercise
 from grader.errors import GradingError
 from grader.submissions import IMPORTS_CELL, NOTEBOOK_SUFFIX, exercise_of
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 SETUP_CELL = "setup"
@@ -62,15 +66,15 @@ class Tests:
     points_each: float
 
 
-def source_notebook(course: Course, exercise: Exercise, tests: Tests, lang: str):
-    """The nbgrader source notebook (an nbformat NotebookNode) of EXERCISE."""
+def source_notebook(course: Course, exercise: Exercise, tests: Tests, lang: str) -> NotebookNode:
+    """The nbgrader source notebook of EXERCISE, in language LANG."""
     import nbformat.v4 as v4
 
     phrases = LANGUAGES[lang]
     path = course.solutions_dir / f"{exercise.module}.py"
     docstring, imports, definitions = _split_module(path)
     cells = [
-        v4.new_markdown_cell(f"# {exercise.title}\n\n{_markdown(docstring)}\n\n*{phrases.how_to}*"),
+        v4.new_markdown_cell(f"# {exercise.title}\n\n{_markdown(docstring)}\n\n> {phrases.how_to}"),
         _code(v4, f"# {phrases.setup_comment}\n{SETUP_CODE}", SETUP_CELL),
         _code(v4, imports, IMPORTS_CELL),
     ]
@@ -109,7 +113,8 @@ def _fill_answers(notebook: Path, module: str) -> None:
     notebook.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _code(v4, source: str, grade_id: str, solution: bool = False, points: float | None = None):
+def _code(v4, source: str, grade_id: str, solution: bool = False, points: float | None = None) -> NotebookNode:
+    """A code cell with nbgrader's metadata: an answer (SOLUTION), a test worth POINTS, else locked code."""
     meta = {"grade": points is not None, "solution": solution, "locked": not solution, "grade_id": grade_id}
     if points is not None:
         meta["points"] = points
@@ -122,6 +127,7 @@ def _grade_id(test: str) -> str:
 
 
 def _call(exercise: Exercise, test: str) -> str:
+    """The line of a test cell: check("gradient", "test_network_idiom")."""
     return f"check({json.dumps(exercise.id)}, {json.dumps(test)})"
 
 
@@ -170,6 +176,7 @@ def _split_module(path: Path) -> tuple[str, str, list[Definition]]:
 
 
 def _is_definition(node: ast.stmt) -> bool:
+    """A top-level function or class: each one gets its own answer cell."""
     return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
 
 

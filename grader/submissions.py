@@ -95,6 +95,7 @@ def opened(path: Path, course: Course) -> Iterator[list[Submission]]:
 
 
 def _exercise_of_file(path: Path, course: Course) -> Exercise:
+    """The exercise a notebook file answers, or a GradingError that lists the names it may have."""
     if path.suffix != NOTEBOOK_SUFFIX:
         raise GradingError(f"{path} is neither a notebook nor a directory of exercise modules or notebooks")
     exercise = exercise_of(path, course)
@@ -105,6 +106,7 @@ def _exercise_of_file(path: Path, course: Course) -> Exercise:
 
 
 def _has_notebooks(folder: Path, course: Course) -> bool:
+    """True when FOLDER holds the notebook of at least one exercise."""
     return any(exercise_of(n, course) for n in folder.glob("*" + NOTEBOOK_SUFFIX))
 
 
@@ -132,6 +134,7 @@ def _cells(notebook: Path) -> list[dict]:
 
 
 def _is_module_code(cell: dict) -> bool:
+    """True for an answer cell or the locked imports cell: what a .py module of the exercise would hold."""
     meta = cell.get("metadata", {}).get("nbgrader", {})
     if cell.get("cell_type") != "code" or not isinstance(meta, dict):
         return False
@@ -139,5 +142,6 @@ def _is_module_code(cell: dict) -> bool:
 
 
 def _source(cell: dict) -> str:
+    """A cell's source, which nbformat stores as a string or as a list of lines."""
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else str(source)

@@ -27,7 +27,7 @@ def fmt(value: Any) -> str:
     """A short rendering of a value for a message."""
     if isinstance(value, np.ndarray):
         with np.printoptions(precision=6, threshold=12, edgeitems=3, linewidth=10_000):
-            return np.array2string(value, separator=", ")
+            return " ".join(np.array2string(value, separator=", ").split())  # one line: messages are one line
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.10g}"
     text = repr(value)

@@ -1,1 +1,99 @@
-"""Hidden checks for the differentiation exercise."""
+"""Hidden checks for numerical_diff and tangent_line: random functions and points, compared with the reference."""
+
+import numpy as np
+import pytest
+
+from grader.testing import Fn, expect_array, expect_number, fail, fmt, is_close
+
+H = 1e-4
+
+
+def _cubic(rng):
+    """a·x + b·x² + c·x³ with b large enough that f'' ≥ 4 on [-1, 1]: a forward difference is off by ≥ 2e-4."""
+    a, b, c = float(rng.uniform(-2, 2)), float(rng.uniform(5, 10) * rng.choice([-1, 1])), float(rng.uniform(-1, 1))
+    name = f"{a:.3g}x {'-' if b < 0 else '+'} {abs(b):.3g}x² {'-' if c < 0 else '+'} {abs(c):.3g}x³"
+    return Fn("polynomial", a=a, b=b, c=c), name, rng.uniform(-1, 1, 4)
+
+
+def _steep_parabola(rng):
+    """b·x² with |b| in [1000, 5000]: f'' is huge, so a forward difference is off by h·|b| ≥ 0.1."""
+    b = float(rng.uniform(1000, 5000) * rng.choice([-1, 1]))
+    return Fn("polynomial", a=0.0, b=b, c=0.0), f"{b:.5g}x²", rng.uniform(-3, 3, 4)
+
+
+def _sine(rng):
+    return Fn("sine"), "sin(x)", rng.uniform(-3, 3, 4)
+
+
+# (make the function and points, relative tolerance, absolute tolerance): every h in 1e-6..1e-3 passes.
+CASES = {
+    "random_cubic": (_cubic, 1e-6, 1e-5),
+    "steep_parabola": (_steep_parabola, 1e-7, 1e-4),
+    "sine": (_sine, 1e-6, 1e-6),
+}
+
+
+def _name_the_mistake(got, f, x, want, what, rtol, atol):
+    """Fail with the name of a classic mistake when the answer is what that mistake gives."""
+    if not is_close(got, want, rtol, atol):
+        if is_close(got, (f(x + H) - f(x)) / H, rtol=1e-6, atol=1e-9):
+            fail(
+                f"{what} gave {fmt(got)} instead of {fmt(want)}: that is the forward difference "
+                "(f(x+h) − f(x)) / h; use the central difference (f(x+h) − f(x−h)) / (2h)"
+            )
+        if is_close(got, 0.0, atol=1e-12):
+            fail(f"{what} gave 0 instead of {fmt(want)}: h is so small that x + h rounds back to x (use h = 1e-4)")
+        if is_close(got, want * H**2, rtol=1e-3):
+            fail(f"{what} gave {fmt(got)}, the slope times h²: `/ 2 * h` multiplies by h; write `/ (2 * h)`")
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_numerical_diff_at_random_points(student, reference, rng, case):
+    """numerical_diff matches the central difference at random points of a random function."""
+    make, rtol, atol = CASES[case]
+    f, name, points = make(rng)
+    for x in points:
+        what = f"numerical_diff(f, {x:.6g}) for f(x) = {name}"
+        got = student.numerical_diff(f, float(x))
+        want = reference.numerical_diff(f, float(x))
+        _name_the_mistake(got, f, x, want, what, rtol, atol)
+        expect_number(got, want, what, rtol=rtol, atol=atol)
+
+
+def _tangent_case(student, reference, rng):
+    """The student's and the reference's tangent lines of a random cubic at a random x away from 0."""
+    f, name, _ = _cubic(rng)
+    x = float(rng.uniform(0.5, 1.0) * rng.choice([-1, 1]))
+    line = student.tangent_line(f, x)
+    if not callable(line):
+        fail(f"tangent_line(f, {x:.6g}) should return a function of t, got {fmt(line)}")
+    return line, reference.tangent_line(f, x), f"tangent_line(f, {x:.6g}) for f(x) = {name}", x
+
+
+def _name_unshifted(got, ref_line, x, t, what):
+    """The line t ↦ f(x) + d·t (without − x) misses the point (x, f(x)): name it."""
+    want = ref_line(t)
+    unshifted = want + (ref_line(x + 1.0) - ref_line(x)) * x
+    if not is_close(got, want, atol=1e-3) and is_close(got, unshifted, atol=1e-3):
+        fail(
+            f"{what} gave {fmt(got)} instead of {fmt(want)}: the line is f(x) + d·t, which misses the point "
+            "(x, f(x)); use f(x) + d·(t − x)"
+        )
+
+
+def test_tangent_line_at_a_random_point(student, reference, rng):
+    """The tangent of a random cubic at a random x touches the curve at x and follows its slope."""
+    line, ref_line, what, x = _tangent_case(student, reference, rng)
+    for t in [x, *(x + rng.uniform(1, 2, 3) * rng.choice([-1, 1], 3))]:
+        got = line(float(t))
+        _name_unshifted(got, ref_line, x, t, f"{what} at t = {t:.6g}")
+        expect_number(got, ref_line(float(t)), f"{what} at t = {t:.6g}", rtol=1e-6, atol=5e-5)
+
+
+def test_tangent_line_on_an_array(student, reference, rng):
+    """The tangent line of a random cubic evaluates a whole numpy array of t values at once."""
+    line, ref_line, what, x = _tangent_case(student, reference, rng)
+    t = np.sort(x + rng.uniform(-2, 2, 5))
+    got = line(t)
+    _name_unshifted(got, ref_line, x, t, f"{what} on t = {fmt(t)}")
+    expect_array(got, ref_line(t), f"{what} on t = {fmt(t)}", rtol=1e-6, atol=5e-5)

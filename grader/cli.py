@@ -11,6 +11,7 @@ import click
 from grader.errors import GradingError
 
 COMMANDS = {
+    "batch": "grader.commands.batch:batch",
     "check": "grader.commands.check:check",
     "hint": "grader.commands.hint:hint",
     "publish": "grader.commands.publish:publish",

@@ -1,0 +1,60 @@
+"""`grade batch`: grade many submissions in parallel into grades.csv and one feedback file per student."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, load
+from grader.sandbox import MODES
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where grades.csv, results.json and feedback/ are written.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="Submissions graded at once.",
+)
+@click.option("--seed", type=int, help="Seed for hidden inputs (default: $GRADE_SEED, else the course's).")
+@click.option("--isolation", type=click.Choice(MODES), help="How student code is isolated (see grade check).")
+@course_option
+def batch(
+    paths: tuple[Path, ...], out: Path, jobs: int, seed: int | None, isolation: str | None, course_dir: Path | None
+) -> None:
+    """Grade every submission in PATHS (directories, zip files, notebooks, or folders of them).
+
+    One broken or hanging submission never stops or changes the others; errors and timeouts are marked in
+    grades.csv. The same seed gives the same grades.csv. Exit status 1 when any submission could not be
+    graded, else 0.
+    """
+    from grader import batch as batching
+    from grader import runner
+
+    course = load(course_dir)
+    seed = runner.resolve_seed(course, seed)
+    with batching.scratch_dir() as scratch:
+        entries = batching.find_entries(list(paths), course, scratch)
+        with click.progressbar(
+            length=len(entries), label=f"grading {len(entries)} submissions", file=sys.stderr, show_pos=True
+        ) as bar:
+            outcomes = batching.grade_all(course, entries, seed, isolation, jobs, lambda _: bar.update(1))
+    batching.write_outputs(course, outcomes, out)
+    failed = [o for o in outcomes if o.status != "graded"]
+    click.echo(
+        f"graded {len(outcomes) - len(failed)} of {len(outcomes)} submissions into {out / 'grades.csv'}"
+        + (f"; {len(failed)} could not be graded (see the status column)" if failed else "")
+    )
+    sys.exit(EXIT_FAILED if failed else EXIT_PASSED)

@@ -64,8 +64,10 @@ def test_a_batch_grades_everyone_and_marks_what_went_wrong(toy_course, tmp_path)
 def test_a_submission_that_outlasts_its_budget_is_marked_timeout(toy_course, tmp_path):
     root = toy_course(SUITE, {"toy": GOOD}, "call_seconds: 1, submission_seconds: 1")
     folder = tmp_path / "subs"
-    for name, source in {"slow": "import time\ndef one():\n    time.sleep(0.8); return 1\ndef two():\n"
-                                 "    time.sleep(0.8); return 2\n", "fast": GOOD}.items():
+    for name, source in {
+        "slow": "import time\ndef one():\n    time.sleep(0.8); return 1\ndef two():\n    time.sleep(0.8); return 2\n",
+        "fast": GOOD,
+    }.items():
         (folder / name).mkdir(parents=True)
         (folder / name / "toy.py").write_text(source)
     run = grade("batch", str(folder), "--out", str(tmp_path / "out"), "--course", str(root))
@@ -80,7 +82,9 @@ def test_no_submissions_is_a_clear_error(toy_course, tmp_path):
     (tmp_path / "empty").mkdir()
     run = grade("batch", str(tmp_path / "empty"), "--out", str(tmp_path / "out"), "--course", str(root))
     assert run.code == 2
-    assert run.stderr.strip().endswith("no submissions found (directories of modules or notebooks, notebooks, zip files)")
+    assert run.stderr.strip().endswith(
+        "no submissions found (directories of modules or notebooks, notebooks, zip files)"
+    )
 
 
 def test_a_submission_that_kills_its_grader_is_marked_error_and_the_rest_go_on(toy_course, tmp_path):

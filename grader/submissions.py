@@ -97,7 +97,7 @@ def opened(path: Path, course: Course) -> Iterator[list[Submission]]:
 def _exercise_of_file(path: Path, course: Course) -> Exercise:
     """The exercise a notebook file answers, or a GradingError that lists the names it may have."""
     if path.suffix != NOTEBOOK_SUFFIX:
-        raise GradingError(f"{path} is neither a notebook nor a directory of exercise modules or notebooks")
+        raise GradingError(f"{path} is not a directory of exercise modules, nor a notebook or a folder of them")
     exercise = exercise_of(path, course)
     if exercise is None:
         names = ", ".join(notebook_name(course, e) for e in course.exercises)

@@ -36,6 +36,7 @@ def check(
     """
     if not submission.is_dir():
         raise GradingError(f"{submission} is not a directory of exercise modules")
+    _refuse_outside_links(submission)
     started = time.monotonic()
     exercises = [course.exercise(e) for e in exercise_ids] if exercise_ids else list(course.exercises)
     mode = choose_isolation(isolation or os.environ.get(ISOLATION_VARIABLE, "auto"), _secret_paths(course))
@@ -51,6 +52,14 @@ def check(
     _note_dependencies(course, report)
     report.duration = time.monotonic() - started
     return report
+
+
+def _refuse_outside_links(submission: Path) -> None:
+    """A submitted link to a file outside the submission (the solutions, say) is refused, in every mode."""
+    root = submission.resolve()
+    for path in submission.rglob("*"):
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            raise GradingError(f"{path} links to a file outside the submission: submit the file itself")
 
 
 def _secret_paths(course: Course) -> tuple[Path, ...]:

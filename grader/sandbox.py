@@ -116,8 +116,8 @@ def start_worker(submission: Path, limits: Limits, isolation: Isolation = PROCES
     worker = [sys.executable, "-I", "-u", "-m", "grader.worker", str(request_read), str(reply_write)]
     if isolation.mode == "namespace":
         uid = 60000 + os.getpid() % 5000
-        os.chown(workdir.name, uid, uid)
-        command = [*_bwrap(submission, workdir.name, isolation.hidden), *_drop_to(uid), *worker, _INSIDE_SUBMISSION]
+        staged = _stage(submission, Path(workdir.name), uid)
+        command = [*_bwrap(staged, workdir.name, isolation.hidden), *_drop_to(uid), *worker, _INSIDE_SUBMISSION]
         home = _INSIDE_WORKDIR
     else:
         command, home = [*worker, str(submission)], workdir.name
@@ -179,6 +179,16 @@ def _children() -> list[int]:
         if int(fields[1]) == me:
             found.append(int(entry.name))
     return found
+
+
+def _stage(submission: Path, workdir: Path, uid: int) -> Path:
+    """A copy of the submission that the worker's uid owns: whatever the original's permissions (a 0600 file
+    from an unzip, a 0700 temporary directory), the unprivileged worker can read it."""
+    staged = workdir / "submission"
+    shutil.copytree(submission, staged, symlinks=True, ignore=shutil.ignore_patterns("__pycache__", ".git"))
+    for path in (workdir, staged, *staged.rglob("*")):
+        os.chown(path, uid, uid, follow_symlinks=False)
+    return staged
 
 
 def _bwrap(submission: Path, workdir: str, hidden: tuple[Path, ...]) -> list[str]:

@@ -74,7 +74,7 @@ def validate(course: Course, seed: int) -> list[Verdict]:
     ]
     for mutant in load_mutants(course):
         with tempfile.TemporaryDirectory(prefix="grade-mutant-") as tmp:
-            submission = _mutated_copy(course, mutant, Path(tmp))
+            submission = mutated_copy(course, mutant, Path(tmp) / "submission")
             verdicts.append(
                 _expect(
                     course,
@@ -87,9 +87,8 @@ def validate(course: Course, seed: int) -> list[Verdict]:
     return verdicts
 
 
-def _mutated_copy(course: Course, mutant: Mutant, tmp: Path) -> Path:
-    """The reference solutions with the mutant's source appended to its exercise's module."""
-    submission = tmp / "submission"
+def mutated_copy(course: Course, mutant: Mutant, submission: Path) -> Path:
+    """Write to SUBMISSION the reference solutions with the mutant's source appended to its exercise's module."""
     shutil.copytree(course.solutions_dir, submission, ignore=shutil.ignore_patterns("__pycache__"))
     module = submission / f"{course.exercise(mutant.exercise).module}.py"
     module.write_text(

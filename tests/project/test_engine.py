@@ -143,3 +143,19 @@ def test_the_same_seed_gives_the_same_inputs(toy_course):
     first, again, other = (check_toy(root, "--seed", s) for s in ("1", "1", "2"))
     assert statuses(first) == statuses(again)
     assert statuses(first) != statuses(other)
+
+
+def test_a_link_out_of_the_submission_is_refused(toy_course, tmp_path):
+    root = toy_course(SUITE, {})
+    (tmp_path / "elsewhere.py").write_text("def good(): return 1\ndef bad(): return 2\n")
+    (root / "sub" / "toy.py").symlink_to(tmp_path / "elsewhere.py")
+    run = grade("check", str(root / "sub"), "--course", str(root))
+    assert run.code == 2
+    assert run.stderr.strip().endswith("toy.py links to a file outside the submission: submit the file itself")
+
+
+def test_a_submission_only_its_owner_can_read_is_still_graded(toy_course):
+    root = toy_course(SUITE, {"toy": "def good(): return 1\ndef bad(): return 2\n"})
+    (root / "sub" / "toy.py").chmod(0o600)
+    (root / "sub").chmod(0o700)
+    assert statuses(check_toy(root))["test_good"] == ("passed", "")

@@ -1,0 +1,70 @@
+"""Batch throughput: `grade batch` on N generated submissions (a third correct, a third with one known
+mistake from tests/mutants, a third untouched stubs). Prints submissions per second and seconds per
+submission. Run on demand: `python benchmarks/batch_speed.py [--count 200] [--jobs 2] [--isolation auto]`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from grader.course import load_course
+from grader.validate import load_mutants, mutated_copy
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def generate(count: int, folder: Path) -> None:
+    """COUNT submissions in FOLDER: correct, partly wrong (one mutant each, in turn) and stubs."""
+    course = load_course(ROOT)
+    mutants = load_mutants(course)
+    for index in range(count):
+        target = folder / f"student{index:04d}"
+        kind = index % 3
+        if kind == 0:
+            shutil.copytree(course.solutions_dir, target, ignore=shutil.ignore_patterns("__pycache__"))
+        elif kind == 1:
+            mutated_copy(course, mutants[index % len(mutants)], target)
+        else:
+            shutil.copytree(course.exercises_dir, target, ignore=shutil.ignore_patterns("__pycache__"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--isolation", default="auto")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
+        folder = Path(tmp) / "submissions"
+        generate(args.count, folder)
+        command = [
+            sys.executable,
+            "-m",
+            "grader",
+            "batch",
+            str(folder),
+            "--out",
+            str(Path(tmp) / "out"),
+            "-j",
+            str(args.jobs),
+            "--isolation",
+            args.isolation,
+        ]
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - started
+    print(done.stdout.strip() or done.stderr.strip())
+    print(
+        f"{args.count} submissions, whole course, -j {args.jobs}, isolation {args.isolation}: {seconds:.1f} s wall, "
+        f"{args.count / seconds:.2f} submissions/s, {seconds / args.count:.3f} s per submission"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -320,7 +320,10 @@ class RemoteObject:
             raise AttributeError(attr)
         label = f"{self._handle.kind}.{attr}"
         reply = self._session.request({"op": "get", "target": {"ref": self._handle.id, "attr": attr}}, label)
-        return self._session.decode(reply.get("value"))
+        value = self._session.decode(reply.get("value"))
+        if isinstance(value, RemoteObject):  # a bound method: name it as the student wrote it
+            object.__setattr__(value, "_handle", wire.Handle(value._handle.id, label))
+        return value
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._session.call({"ref": self._handle.id}, args, kwargs, self._handle.kind)

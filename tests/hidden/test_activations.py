@@ -1,1 +1,45 @@
-"""Hidden checks for the activations exercise."""
+"""Hidden checks for sigmoid and softmax on random arrays, compared with the reference."""
+
+from grader.testing import expect_array
+
+
+def test_sigmoid_on_a_random_3d_array(student, reference, rng):
+    """sigmoid works element by element on an array of any shape."""
+    x = rng.normal(scale=4.0, size=tuple(int(n) for n in rng.integers(2, 5, size=3)))
+    expect_array(
+        student.sigmoid(x), reference.sigmoid(x), f"sigmoid of a random array of shape {x.shape}", rtol=1e-7, atol=1e-12
+    )
+
+
+def test_softmax_on_a_large_random_vector(student, reference, rng):
+    """A random vector shifted by hundreds: the result is finite and right."""
+    x = rng.normal(scale=5.0, size=int(rng.integers(4, 12))) + rng.uniform(300, 900)
+    expect_array(
+        student.softmax(x),
+        reference.softmax(x),
+        "softmax of a random vector around several hundred",
+        rtol=1e-6,
+        atol=1e-15,
+    )
+
+
+def test_softmax_on_a_random_batch(student, reference, rng):
+    """A random batch whose rows have very different offsets: each row is its own softmax."""
+    rows, columns = int(rng.integers(3, 7)), int(rng.integers(3, 9))
+    x = rng.normal(scale=3.0, size=(rows, columns)) + rng.uniform(-800, 800, size=(rows, 1))
+    expect_array(
+        student.softmax(x), reference.softmax(x), f"softmax of a random {rows}×{columns} batch", rtol=1e-6, atol=1e-15
+    )
+
+
+def test_softmax_ignores_a_constant_added_to_a_row(student, rng):
+    """softmax(x + c) = softmax(x) for any constant c per row."""
+    x = rng.normal(size=(4, 5))
+    shifted = x + rng.uniform(-50, 50, size=(4, 1))
+    expect_array(
+        student.softmax(shifted),
+        student.softmax(x),
+        "softmax of a batch with a constant added to each row",
+        rtol=1e-6,
+        atol=1e-15,
+    )

@@ -1,1 +1,92 @@
-"""Hidden checks for the networks exercise."""
+"""Hidden checks for the networks: random sizes and data, compared with the reference on the same weights."""
+
+import numpy as np
+
+from grader.testing import expect_array, expect_number, fail
+
+KEYS = ["W1", "W2", "b1", "b2"]
+
+
+def twin(student_net, reference, sizes):
+    """A reference TwoLayerNet carrying the student's own weights, so that both compute the same thing."""
+    ref = reference.TwoLayerNet(*sizes)
+    params = student_net.params
+    if not isinstance(params, dict) or sorted(params) != KEYS:
+        fail(f"TwoLayerNet{sizes}.params should be a dict with the keys {KEYS}")
+    ref.params = {k: np.array(v, dtype=float) for k, v in params.items()}
+    return ref
+
+
+def random_sizes(rng):
+    return int(rng.integers(2, 5)), int(rng.integers(2, 5)), int(rng.integers(2, 4))
+
+
+def test_predict_loss_accuracy_match_the_reference(student, reference, rng):
+    """On the same weights, predict, loss and accuracy equal the reference's, with one-hot and labels."""
+    sizes = random_sizes(rng)
+    net = student.TwoLayerNet(*sizes, weight_init_std=float(rng.uniform(0.5, 2.0)))
+    ref = twin(net, reference, sizes)
+    x = rng.normal(size=(int(rng.integers(4, 10)), sizes[0]))
+    labels = rng.integers(0, sizes[2], size=len(x))
+    expect_array(net.predict(x), ref.predict(x), f"TwoLayerNet{sizes}.predict(x)", rtol=1e-6)
+    for t, kind in ((np.eye(sizes[2])[labels], "one-hot"), (labels, "label")):
+        expect_number(net.loss(x, t), ref.loss(x, t), f"TwoLayerNet{sizes}.loss(x, t), {kind} t", rtol=1e-6)
+        expect_number(
+            net.accuracy(x, t), ref.accuracy(x, t), f"TwoLayerNet{sizes}.accuracy(x, t), {kind} t", atol=1e-12
+        )
+
+
+def test_numerical_gradient_matches_the_reference(student, reference, rng):
+    """On the same weights, every gradient equals the reference's."""
+    sizes = (3, 3, 2)
+    net = student.TwoLayerNet(*sizes, weight_init_std=1.0)
+    ref = twin(net, reference, sizes)
+    x, t = rng.normal(size=(4, 3)), np.eye(2)[rng.integers(0, 2, size=4)]
+    grads, want = net.numerical_gradient(x, t), ref.numerical_gradient(x, t)
+    if not isinstance(grads, dict) or sorted(grads) != KEYS:
+        fail(f"TwoLayerNet.numerical_gradient(x, t) should return a dict with the keys {KEYS}")
+    for key in KEYS:
+        expect_array(grads[key], want[key], f"TwoLayerNet.numerical_gradient(x, t)[{key!r}]", rtol=1e-4, atol=1e-7)
+
+
+def test_weight_init_std_is_honoured(student, rng):
+    """weight_init_std scales both weight matrices; the biases start at 0."""
+    std = float(rng.uniform(0.05, 3.0))
+    params = student.TwoLayerNet(30, 40, 10, weight_init_std=std).params
+    for key in ("W1", "W2"):
+        measured = float(np.std(params[key]))
+        if not 0.85 * std < measured < 1.15 * std:
+            fail(
+                f"TwoLayerNet(30, 40, 10, weight_init_std={std:.3f}).params[{key!r}] has standard deviation "
+                f"{measured:.3f}; it should be about {std:.3f}"
+            )
+    for key in ("b1", "b2"):
+        expect_array(params[key], np.zeros_like(params[key]), f"params[{key!r}] of a new TwoLayerNet")
+
+
+def test_training_on_random_blobs(student, rng):
+    """train on random Gaussian blobs: the loss on the data set falls, params change, one loss per step."""
+    classes = int(rng.integers(2, 4))
+    centers = rng.normal(scale=3.0, size=(classes, 2))
+    labels = rng.integers(0, classes, size=60)
+    x, t = centers[labels] + rng.normal(scale=0.6, size=(60, 2)), np.eye(classes)[labels]
+    net = student.TwoLayerNet(2, 4, classes, weight_init_std=0.5)
+    before, start = float(net.loss(x, t)), net.params
+    steps = int(rng.integers(12, 18))
+    losses = student.train(net, x, t, iters_num=steps, batch_size=10, learning_rate=1.0, seed=int(rng.integers(99)))
+    if not isinstance(losses, list) or len(losses) != steps:
+        fail(f"train(..., iters_num={steps}) should return a list of {steps} losses")
+    if all(np.array_equal(start[k], net.params[k]) for k in KEYS):
+        fail("train did not change network.params: update them in place")
+    after = float(net.loss(x, t))
+    if not after < 0.85 * before:
+        fail(f"after {steps} training steps the loss on the data set went from {before:.4f} to {after:.4f}")
+
+
+def test_simple_net_with_random_weights(student, reference, rng):
+    """SimpleNet with random weights on a random batch, labels as targets."""
+    W, x = rng.normal(size=(2, 3)), rng.normal(size=(5, 2))
+    labels = rng.integers(0, 3, size=5)
+    net, ref = student.SimpleNet(W), reference.SimpleNet(W)
+    expect_array(net.predict(x), ref.predict(x), "SimpleNet(W).predict(x) on a batch of 5", rtol=1e-7)
+    expect_number(net.loss(x, labels), ref.loss(x, labels), "SimpleNet(W).loss(x, labels)", rtol=1e-6)

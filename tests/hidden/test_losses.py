@@ -16,7 +16,7 @@ def probabilities(rng, shape):
 def compare(student, reference, y, t, what):
     got = student.cross_entropy_error(y, t)
     want = reference.cross_entropy_error(y, t)
-    if np.ndim(y) == 2 and is_close(got, want * len(y), rtol=1e-6):
+    if np.ndim(y) == 2 and len(y) > 1 and is_close(got, want * len(y), rtol=1e-6):
         fail(f"{what}: cross_entropy_error returned the sum over the batch; divide by the batch size ({len(y)})")
     expect_number(got, want, what, rtol=1e-5 if np.min(y) > 0 else 1e-6)
 
@@ -40,17 +40,11 @@ def test_random_single_samples(student, reference, rng):
     compare(student, reference, y, label, f"cross_entropy_error on one sample with the label {label}")
 
 
-def test_a_batch_of_one_equals_the_single_sample(student, rng):
-    """A 2-D batch holding one row gives the same loss as that row given as 1-D."""
+def test_a_batch_of_one_equals_the_single_sample(student, reference, rng):
+    """A 2-D batch holding one row gives the loss of that row given as 1-D."""
     y = probabilities(rng, (6,))
     t = np.eye(6)[int(rng.integers(0, 6))]
-    single = student.cross_entropy_error(y, t)
-    expect_number(
-        student.cross_entropy_error(y[None, :], t[None, :]),
-        float(single),
-        "cross_entropy_error on a batch of one row",
-        rtol=1e-9,
-    )
+    compare(student, reference, y[None, :], t[None, :], "cross_entropy_error on a batch of one row")
 
 
 def test_zero_probabilities_in_a_batch(student, reference, rng):

@@ -135,8 +135,8 @@ def test_deep_recursion_is_a_named_crash(course, isolation):
         import sys
         sys.setrecursionlimit(10**8)
 
-        def down(n):
-            return down(n + 1) + 1
+        def down(n):  # through a builtin, so that every level costs C stack too
+            return list(map(down, [n + 1]))
 
         def sum_squared_error(y, t):
             return down(0)
@@ -219,22 +219,21 @@ def test_the_course_is_invisible_and_read_only_in_a_namespace(course):
     ]
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in secrets}
     source = f"""
-        import os, glob
-        SECRETS = {[str(p) for p in secrets]!r}
+        import glob, os
+
+        def attempt(action):
+            try:
+                return str(action())[:80]
+            except Exception as exc:
+                return type(exc).__name__
 
         def sum_squared_error(y, t):
             found = []
-            for path in SECRETS:
-                try:
-                    found.append(open(path).read()[:200])
-                except OSError as exc:
-                    found.append(type(exc).__name__)
-                try:
-                    open(path, "w").write("def test_nothing(): pass")
-                except OSError:
-                    pass
-            found.append(str(os.listdir(f"/proc/{{os.getppid()}}/cwd")))
-            found.append(str(glob.glob("{course}/**", recursive=True)))
+            for path in {[str(p) for p in secrets]!r}:
+                found.append(attempt(lambda: open(path).read()))
+                found.append(attempt(lambda: open(path, "w").write("def test_nothing(): pass")))
+            found.append(attempt(lambda: os.listdir(f"/proc/{{os.getppid()}}/cwd")))
+            found.append(attempt(lambda: glob.glob("{course}/**", recursive=True)))
             raise RuntimeError(" | ".join(found))
 
         def cross_entropy_error(y, t):

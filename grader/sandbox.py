@@ -194,16 +194,32 @@ def _stage(submission: Path, workdir: Path, uid: int) -> Path:
 def _bwrap(submission: Path, workdir: str, hidden: tuple[Path, ...]) -> list[str]:
     """bubblewrap arguments: hide HIDDEN and the usual secret places, then show back what Python needs."""
     command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-    for path in sorted({*_ALWAYS_HIDDEN, *map(str, hidden)}):
+    emptied = sorted({*_ALWAYS_HIDDEN, *map(str, hidden)})
+    for path in emptied:
         if os.path.isdir(path):
-            command += ["--tmpfs", path]
+            command += ["--perms", "0755", "--tmpfs", path]
         elif os.path.exists(path):
             command += ["--ro-bind", "/dev/null", path]
-    for path in sorted(_python_paths()):
+    shown = sorted(_python_paths())
+    for directory in _between(emptied, shown):
+        command += ["--perms", "0755", "--dir", directory]
+    for path in shown:
         command += ["--ro-bind", path, path]
     command += ["--ro-bind", str(submission), _INSIDE_SUBMISSION, "--bind", workdir, _INSIDE_WORKDIR]
     command += ["--chdir", _INSIDE_WORKDIR, *_UNSHARE, "--die-with-parent", "--new-session", "--"]
     return command
+
+
+def _between(emptied: list[str], shown: list[str]) -> list[str]:
+    """The directories between an emptied one and a path shown back inside it, shallowest first: bubblewrap
+    would make them 0700, which the worker's unprivileged uid could not pass through."""
+    found = set()
+    for path in shown:
+        for top in emptied:
+            if path.startswith(top + os.sep):
+                parts = Path(path).relative_to(top).parts[:-1]
+                found |= {os.path.join(top, *parts[: i + 1]) for i in range(len(parts))}
+    return sorted(found, key=lambda d: (d.count(os.sep), d))
 
 
 def _python_paths() -> set[str]:

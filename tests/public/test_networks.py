@@ -98,24 +98,21 @@ def test_numerical_gradient_of_the_output_bias(student):
 
 
 def test_training_lowers_the_loss(student):
-    """train on a small data set of three blobs: the loss on the whole set falls and params change."""
-    x, t = blobs(np.random.default_rng(4))
-    net = student.TwoLayerNet(2, 4, 3, weight_init_std=0.5)
+    """train on two blobs of points: the loss on the whole set falls far, params change, one loss per step."""
+    x, t = blobs(np.random.default_rng(4), n=40, classes=2)
+    net = student.TwoLayerNet(2, 3, 2, weight_init_std=0.5)
     before, start = float(net.loss(x, t)), net.params
-    losses = student.train(net, x, t, iters_num=15, batch_size=10, learning_rate=1.0, seed=4)
-    if not isinstance(losses, list) or len(losses) != 15:
+    losses = student.train(net, x, t, iters_num=5, batch_size=10, learning_rate=2.0, seed=4)
+    if not isinstance(losses, list) or len(losses) != 5:
         fail(
-            f"train(..., iters_num=15) should return a list of 15 losses, got {type(losses).__name__} "
+            f"train(..., iters_num=5) should return a list of 5 losses, got {type(losses).__name__} "
             f"of length {len(losses) if hasattr(losses, '__len__') else '-'}"
         )
     if all(np.array_equal(start[k], net.params[k]) for k in KEYS):
-        fail(
-            "train did not change network.params: update them in place, "
-            "network.params[key] -= learning_rate * grad[key]"
-        )
+        fail("train did not change network.params: update them in place (params[key] -= learning_rate * grad[key])")
     after = float(net.loss(x, t))
-    if not after < 0.85 * before:
+    if not after < 0.5 * before:
         fail(
-            f"after 15 training steps the loss on the data set went from {before:.4f} to {after:.4f}; "
-            "it should fall clearly (step against the gradient: params -= learning_rate * grad)"
+            f"after 5 training steps the loss on the data set went from {before:.4f} to {after:.4f}; on two "
+            "well separated blobs it should fall to less than half (step against the gradient)"
         )

@@ -74,25 +74,32 @@ class GradingPlugin:
             exercise, visibility = self.suite_of(item)
             self.collected.setdefault((exercise.id, visibility), []).append(item.name)
 
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
-        outcome = yield
-        report = outcome.get_result()
-        if report.when == "call" or (report.when == "setup" and not report.passed):
-            self.outcomes.append(self.outcome(item, report, call))
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport | None:
+        """Record the outcome and build pytest's report with our one sentence as its text: pytest's own
+        traceback rendering costs about 15 ms a failure, which a stub with 70 failing tests would feel."""
+        if call.excinfo is not None and call.excinfo.errisinstance(pytest.skip.Exception):
+            return None  # pytest's own report for skips
+        status, message = ("passed", "") if call.excinfo is None else describe_failure(call.excinfo.value)
+        if call.when == "call" or (call.when == "setup" and status != "passed"):
+            self.outcomes.append(self.outcome(item, status, message, call.duration))
+        return pytest.TestReport(
+            item.nodeid,
+            item.location,
+            dict.fromkeys(item.keywords, 1),
+            "passed" if status == "passed" else "failed",
+            message or None,
+            call.when,
+            duration=call.duration,
+            start=call.start,
+            stop=call.stop,
+        )
 
-    def outcome(self, item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo) -> Outcome:
+    def outcome(self, item: pytest.Item, status: str, message: str, duration: float) -> Outcome:
         exercise, visibility = self.suite_of(item)
-        status, message = "passed", ""
-        if report.skipped:
-            status, message = "error", "the test was skipped"
-        elif report.failed:
-            status, message = describe_failure(call.excinfo.value)
         doc = (getattr(item, "function", None).__doc__ or "").strip().splitlines()
         output = self._session.take_output()
-        return Outcome(
-            exercise.id, visibility, item.name, doc[0] if doc else "", status, message, output, report.duration
-        )
+        return Outcome(exercise.id, visibility, item.name, doc[0] if doc else "", status, message, output, duration)
 
 
 def describe_failure(exc: BaseException) -> tuple[str, str]:

@@ -51,6 +51,30 @@ def dome(x, center, scale):
     return -bowl(x, center, scale)
 
 
+def _sphere_gradient(x):
+    return 2.0 * x
+
+
+def _polynomial_gradient(x, a, b, c):
+    return a + 2 * b * x + 3 * c * x**2
+
+
+def _bowl_gradient(x, center, scale):
+    return np.asarray(scale) * (x - center)
+
+
+def _dome_gradient(x, center, scale):
+    return -_bowl_gradient(x, center, scale)
+
+
+# The exact gradients of the probe functions that have one, by name (see exact_gradient).
+GRADIENTS: dict[str, Callable[..., Any]] = {
+    "sphere": _sphere_gradient,
+    "polynomial": _polynomial_gradient,
+    "bowl": _bowl_gradient,
+    "dome": _dome_gradient,
+}
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     f.__name__: f for f in (square, cube, book_function_1, sine, sphere, polynomial, bowl, dome)
 }
@@ -73,6 +97,18 @@ class Probe:
 
     def __repr__(self) -> str:
         return f"<function {self.name}>"
+
+
+def exact_gradient(function: str, args: tuple) -> np.ndarray | None:
+    """The answer to a dependency call `numerical_gradient(f, x)` when f is a probe whose gradient is known and
+    x a float array: exact, so the worker need not ask the grader (one round trip per descent step saved)."""
+    if function != "numerical_gradient" or len(args) != 2:
+        return None
+    f, x = args
+    if type(f) is not Probe or f.name not in GRADIENTS or type(x) is not np.ndarray or x.dtype.kind != "f":
+        return None
+    gradient = GRADIENTS[f.name](x.astype(float), **dict(f.params))
+    return np.broadcast_to(gradient, x.shape).astype(float)
 
 
 class _WeightHolder:

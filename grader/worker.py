@@ -154,8 +154,12 @@ class Worker:
 
     def reference_stub(self, qualified: str):
         """A function that asks the grader to run the reference `qualified` on this side's arguments."""
+        name = qualified.rpartition(".")[2]
 
         def reference(*args: Any, **kwargs: Any) -> Any:
+            exact = None if kwargs else probes.exact_gradient(name, args)
+            if exact is not None:
+                return exact
             arrays = [a for a in args if type(a) is np.ndarray]
             saved = [a.copy() for a in arrays]
             self.aliases.append(arrays)
@@ -173,7 +177,7 @@ class Worker:
                 for array, before in zip(arrays, saved, strict=False):
                     np.copyto(array, before)
 
-        reference.__name__ = reference.__qualname__ = qualified.rpartition(".")[2]
+        reference.__name__ = reference.__qualname__ = name
         return reference
 
     def request(self, message: dict) -> Any:

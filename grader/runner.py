@@ -109,8 +109,8 @@ def _pytest(course: Course, plugin, exercises: list[Exercise], *options: str) ->
     import pytest
 
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # installed plugins (anyio, jupyter's) cost time and trust
-    suites = [str(e.public) for e in exercises]
-    suites += [str(e.hidden) for e in exercises if e.hidden is not None and e.hidden.is_file()]
+    # Exercise by exercise, in course order: an exercise's dependencies are done before it starts.
+    suites = [str(s) for e in exercises for s in (e.public, e.hidden) if s is not None and s.is_file()]
     args = [
         *suites,
         "-p",

@@ -33,6 +33,9 @@ class GradeGroup(click.Group):
         return getattr(importlib.import_module(module), attribute)
 
     def invoke(self, ctx: click.Context):
+        from grader import i18n
+
+        i18n.use(None)  # the environment's language, until a command's --lang says otherwise
         try:
             return super().invoke(ctx)
         except GradingError as exc:

@@ -21,3 +21,19 @@ def load(course_dir: Path | None):
     from grader.course import find_course, load_course
 
     return load_course(course_dir.resolve() if course_dir else find_course(Path.cwd()))
+
+
+def _use_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    from grader import i18n
+
+    return i18n.use(value)
+
+
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["en", "de", "ja"]),
+    callback=_use_language,
+    expose_value=False,
+    is_eager=True,
+    help="Language of what grade says: en, de or ja (default: $GRADE_LANG, else the locale, else en).",
+)

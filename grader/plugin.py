@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from grader.course import Course, Exercise
+from grader.i18n import _
 from grader.reference import Reference
 from grader.remote import Session, StudentCodeError, StudentModule
 
@@ -66,7 +67,7 @@ class GradingPlugin:
     def reference(self, request: pytest.FixtureRequest):
         exercise, _ = self.suite_of(request.node)
         if self._reference is None:
-            raise RuntimeError("this suite needs the reference solutions, which this copy of the course lacks")
+            raise RuntimeError(_("this suite needs the reference solutions, which this copy of the course lacks"))
         return self._reference.module(exercise.module)
 
     @pytest.fixture
@@ -107,7 +108,8 @@ class GradingPlugin:
         exercise, visibility = self.suite_of(item)
         doc = (getattr(item, "function", None).__doc__ or "").strip().splitlines()
         output = self._session.take_output()
-        return Outcome(exercise.id, visibility, item.name, doc[0] if doc else "", status, message, output, duration)
+        description = _(doc[0]) if doc else ""  # the suites' descriptions are messages too (grader.babel_extract)
+        return Outcome(exercise.id, visibility, item.name, description, status, message, output, duration)
 
 
 def describe_failure(exc: BaseException) -> tuple[str, str]:
@@ -116,5 +118,5 @@ def describe_failure(exc: BaseException) -> tuple[str, str]:
         return exc.status, exc.message
     if isinstance(exc, AssertionError):
         lines = str(exc).strip().splitlines()
-        return "failed", lines[0] if lines else "a check failed"
-    return "error", f"the test could not check the answer ({type(exc).__name__}: {exc})"
+        return "failed", lines[0] if lines else _("a check failed")
+    return "error", _("the test could not check the answer ({error})").format(error=f"{type(exc).__name__}: {exc}")

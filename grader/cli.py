@@ -13,10 +13,15 @@ from grader.errors import GradingError
 COMMANDS = {
     "batch": "grader.commands.batch:batch",
     "check": "grader.commands.check:check",
+    "gradescope": "grader.commands.gradescope:gradescope",
     "hint": "grader.commands.hint:hint",
+    "list": "grader.commands.list:list_exercises",
+    "plot": "grader.commands.plot:plot",
     "publish": "grader.commands.publish:publish",
+    "release": "grader.commands.release:release",
     "stubs": "grader.commands.stubs:stubs",
     "validate": "grader.commands.validate:validate",
+    "watch": "grader.commands.watch:watch",
 }
 
 
@@ -34,19 +39,25 @@ class GradeGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         from grader import i18n
+        from grader.i18n import _
 
         i18n.use(None)  # the environment's language, until a command's --lang says otherwise
         try:
             return super().invoke(ctx)
         except GradingError as exc:
-            click.echo(f"grade: error: {exc}", err=True)
+            click.echo(_("grade: error: {error}").format(error=exc), err=True)
             sys.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as exc:
             if os.environ.get("GRADE_DEBUG"):
                 raise
-            click.echo(f"grade: internal error: {type(exc).__name__}: {exc} (set GRADE_DEBUG=1 for details)", err=True)
+            click.echo(
+                _("grade: internal error: {error} (set GRADE_DEBUG=1 for details)").format(
+                    error=f"{type(exc).__name__}: {exc}"
+                ),
+                err=True,
+            )
             sys.exit(3)
 
 

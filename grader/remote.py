@@ -22,6 +22,7 @@ import numpy as np
 
 from grader import wire
 from grader.course import Limits
+from grader.i18n import _, ngettext
 from grader.sandbox import PROCESS, Isolation, WorkerProcess, start_worker
 
 
@@ -59,6 +60,9 @@ class Session:
         self.output = bytearray()
         self.output_dropped = 0
         self.budget = limits.submission_seconds
+        self.exercise = ""  # the exercise whose test runs now (set by the grading plugin)
+        self.spent: dict[str, float] = {}  # grading time each exercise's code has used
+        self.allotted = 0.0
         self.deadline = 0.0
         self.aliases: list[list[np.ndarray]] = []
 
@@ -77,7 +81,9 @@ class Session:
         self._drain_output()
         text = self.output.decode(errors="replace")
         if self.output_dropped:
-            text += f"\n… {self.output_dropped} more bytes of output were cut"
+            text += "\n" + ngettext(
+                "… {n} more byte of output was cut", "… {n} more bytes of output were cut", self.output_dropped
+            ).format(n=self.output_dropped)
         self.output.clear()
         self.output_dropped = 0
         return text
@@ -89,29 +95,47 @@ class Session:
         """Send a request and return the worker's "ok" reply.
 
         At top level the call gets a fresh deadline (the per-call limit, within what is left of the
-        submission's budget); a request made while a reference dependency runs shares its caller's.
+        exercise's and the submission's time); a request made while a reference dependency runs shares its caller's.
         """
         if self.aliases:
             return self.exchange(message, label)
-        if self.budget <= 0:
-            raise StudentCodeError(
-                "budget",
-                f"{label} was not run: the submission used up its {self.limits.submission_seconds:g} s of grading time",
-                "timeout",
-            )
+        self.allotted = min(self.limits.call_seconds, self._time_left(label))
         self.start()
         started = time.monotonic()
-        self.deadline = started + min(self.limits.call_seconds, self.budget)
+        self.deadline = started + self.allotted
         try:
             return self.exchange({**message, "seed": self.seed}, label)
         finally:
-            self.budget -= time.monotonic() - started
+            elapsed = time.monotonic() - started
+            self.budget -= elapsed
+            self.spent[self.exercise] = self.spent.get(self.exercise, 0.0) + elapsed
+
+    def _time_left(self, label: str) -> float:
+        """What is left of the exercise's and the submission's grading time; none left is a timeout."""
+        left = self.limits.exercise_seconds - self.spent.get(self.exercise, 0.0)
+        if left <= 0:
+            raise StudentCodeError(
+                "budget",
+                _("{label} was not run: exercise {exercise} used up its {seconds} s of grading time").format(
+                    label=label, exercise=self.exercise, seconds=f"{self.limits.exercise_seconds:g}"
+                ),
+                "timeout",
+            )
+        if self.budget <= 0:
+            raise StudentCodeError(
+                "budget",
+                _("{label} was not run: the submission used up its {seconds} s of grading time").format(
+                    label=label, seconds=f"{self.limits.submission_seconds:g}"
+                ),
+                "timeout",
+            )
+        return min(left, self.budget)
 
     def exchange(self, message: dict, label: str) -> dict:
         """Send a message and serve the worker until its answer comes."""
         worker = self.worker
         if worker is None:
-            raise StudentCodeError("crash", f"{label}: the worker process is gone")
+            raise StudentCodeError("crash", _("{label}: the worker process is gone").format(label=label))
         try:
             wire.send_frame(worker.to_worker, message)
         except OSError:
@@ -127,7 +151,7 @@ class Session:
                 self.serve_reference(reply, label)
                 continue
             self.close()
-            raise StudentCodeError("protocol", f"{label}: the worker sent an unknown message")
+            raise StudentCodeError("protocol", _("{label}: the worker sent an unknown message").format(label=label))
 
     def receive(self, label: str) -> dict:
         worker = self.worker
@@ -135,11 +159,15 @@ class Session:
             remaining = self.deadline - time.monotonic()
             if remaining <= 0:
                 self.close()
-                seconds = min(self.limits.call_seconds, self.limits.submission_seconds)
+                seconds = round(self.allotted, 1)
                 raise StudentCodeError(
-                    "timeout", f"{label} did not finish within {seconds:g} s and was stopped", "timeout"
+                    "timeout",
+                    _("{label} did not finish within {seconds} s and was stopped").format(
+                        label=label, seconds=f"{seconds:g}"
+                    ),
+                    "timeout",
                 )
-            ready, _, _ = select.select([worker.from_worker, worker.output], [], [], remaining)
+            ready = select.select([worker.from_worker, worker.output], [], [], remaining)[0]
             if worker.output in ready:
                 self._drain_output()
             if worker.from_worker in ready:
@@ -161,47 +189,77 @@ class Session:
             if signum == signal.SIGXCPU:
                 return StudentCodeError(
                     "cpu",
-                    f"{label}: used more than {self.limits.cpu_seconds:g} s of CPU time and was stopped",
+                    _("{label}: used more than {seconds} s of CPU time and was stopped").format(
+                        label=label, seconds=f"{self.limits.cpu_seconds:g}"
+                    ),
                     "timeout",
                 )
-            return StudentCodeError("crash", f"{label}: the process running your code crashed ({name})")
+            return StudentCodeError(
+                "crash", _("{label}: the process running your code crashed ({signal})").format(label=label, signal=name)
+            )
         return StudentCodeError(
             "exit",
-            f"{label}: your code ended the process (exit status {code}); do not call os._exit or exit in graded code",
+            _(
+                "{label}: your code ended the process (exit status {code}); do not call os._exit or exit in graded code"
+            ).format(label=label, code=code),
         )
 
     def student_error(self, reply: dict, label: str) -> StudentCodeError:
         kind = str(reply.get("kind"))
         text = _clip(str(reply.get("message", "")))
-        where = f" ({_clip(str(reply['where']), 80)})" if reply.get("where") else ""
+        where = ""
+        if reply.get("file"):
+            file, line = _clip(str(reply["file"]), 80), _clip(str(reply.get("line")), 20)
+            where = " (" + _("{file}, line {line}").format(file=file, line=line) + ")"
         exc_type = _clip(str(reply.get("type", "Exception")), 60)
         if kind == "missing":
             name = str(reply.get("name"))
             names = [str(n) for n in reply.get("names", [])][:1000]
             close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]}?)" if close else ""
+            hint = _(" (did you mean {name}?)").format(name=close[0]) if close else ""
             module = _clip(str(reply.get("module")), 60)
-            return StudentCodeError(kind, f"{module}.py has no {name}{hint}")
+            return StudentCodeError(
+                kind, _("{module}.py has no {name}{hint}").format(module=module, name=name, hint=hint)
+            )
         if kind == "no_module":
-            return StudentCodeError(kind, f"{label}: {text}")
+            module = _clip(str(reply.get("module")), 60)
+            return StudentCodeError(kind, _("{label}: {module}.py is missing").format(label=label, module=module))
         if kind == "import":
-            return StudentCodeError(kind, f"{label}: your module could not be imported: {exc_type}: {text}{where}")
+            return StudentCodeError(
+                kind,
+                _("{label}: your module could not be imported: {error}{where}").format(
+                    label=label, error=f"{exc_type}: {text}", where=where
+                ),
+            )
         if kind == "not_implemented":
-            return StudentCodeError(kind, f"{label} is not written yet (it raises NotImplementedError)")
+            return StudentCodeError(
+                kind, _("{label} is not written yet (it raises NotImplementedError)").format(label=label)
+            )
         if kind == "exit":
-            return StudentCodeError(kind, f"{label} called sys.exit({text}); return a value instead")
+            return StudentCodeError(
+                kind, _("{label} called sys.exit({code}); return a value instead").format(label=label, code=text)
+            )
         if exc_type == "MemoryError":
-            return StudentCodeError("memory", f"{label} ran out of memory (limit {self.limits.memory_mb:g} MiB)")
+            return StudentCodeError(
+                "memory",
+                _("{label} ran out of memory (limit {limit} MiB)").format(
+                    label=label, limit=f"{self.limits.memory_mb:g}"
+                ),
+            )
         if kind == "reference":
-            return StudentCodeError(kind, f"{label}: the reference helper it calls failed: {text}")
-        return StudentCodeError("raised", f"{label} raised {exc_type}: {text}{where}")
+            return StudentCodeError(
+                kind, _("{label}: the reference helper it calls failed: {error}").format(label=label, error=text)
+            )
+        return StudentCodeError(
+            "raised", _("{label} raised {error}{where}").format(label=label, error=f"{exc_type}: {text}", where=where)
+        )
 
     def serve_reference(self, request: dict, label: str) -> None:
         """Run a reference dependency here on the worker's arguments; callables stay in the worker."""
         try:
             function = self.reference(str(request.get("name"))) if self.reference else None
             if function is None:
-                raise LookupError(f"no reference for {request.get('name')!r}")
+                raise LookupError(_("no reference for {name}").format(name=repr(request.get("name"))))
             args = self.decode(request.get("args", []))
             kwargs = self.decode(request.get("kwargs", {}))
             self.aliases.append([a for a in args if type(a) is np.ndarray])
@@ -244,11 +302,13 @@ class Session:
         try:
             return wire.decode(data, self.resolve)
         except wire.WireError as exc:
-            raise StudentCodeError("forbidden", f"the worker sent data the grader refuses: {exc}") from None
+            raise StudentCodeError(
+                "forbidden", _("the worker sent data the grader refuses: {error}").format(error=exc)
+            ) from None
 
     def resolve(self, data: dict) -> Any:
         if data.get("$t") != "ref" or not isinstance(data.get("id"), int):
-            raise wire.WireError("the worker may only send handles to its own objects")
+            raise wire.WireError(_("the worker may only send handles to its own objects"))
         return RemoteObject(self, wire.Handle(data["id"], _clip(str(data.get("kind")), 60)))
 
     def _drain_output(self) -> None:
@@ -335,7 +395,7 @@ class RemoteObject:
 def _refuse_handle(value: Any) -> wire.Handle:
     if isinstance(value, RemoteObject):
         return value._handle
-    raise TypeError(f"cannot send a {type(value).__name__} to student code")
+    raise TypeError(_("cannot send a {type} to student code").format(type=type(value).__name__))
 
 
 def _clip(text: str, limit: int = 300) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from grader.course import Course, Exercise
 from grader.errors import GradingError
+from grader.i18n import _
 from grader.results import ExerciseResult, GradeReport, TestResult
 from grader.sandbox import choose_isolation, start_worker
 
@@ -37,7 +38,9 @@ def resolve_seed(course: Course, seed: int | None) -> int:
     try:
         return int(value)
     except ValueError:
-        raise GradingError(f"{SEED_VARIABLE}={value!r} is not an integer") from None
+        raise GradingError(
+            _("{variable}={value} is not an integer").format(variable=SEED_VARIABLE, value=repr(value))
+        ) from None
 
 
 def check(
@@ -48,7 +51,7 @@ def check(
     ISOLATION is "auto" (the default, or $GRADE_ISOLATION), "process" or "namespace" (see grader.sandbox).
     """
     if not submission.is_dir():
-        raise GradingError(f"{submission} is not a directory of exercise modules")
+        raise GradingError(_("{path} is not a directory of exercise modules").format(path=submission))
     _refuse_outside_links(submission)
     started = time.monotonic()
     exercises = [course.exercise(e) for e in exercise_ids] if exercise_ids else list(course.exercises)
@@ -72,7 +75,9 @@ def _refuse_outside_links(submission: Path) -> None:
     root = submission.resolve()
     for path in submission.rglob("*"):
         if path.is_symlink() and not path.resolve().is_relative_to(root):
-            raise GradingError(f"{path} links to a file outside the submission: submit the file itself")
+            raise GradingError(
+                _("{path} links to a file outside the submission: submit the file itself").format(path=path)
+            )
 
 
 def _secret_paths(course: Course) -> tuple[Path, ...]:
@@ -132,17 +137,24 @@ def _pytest(course: Course, plugin, exercises: list[Exercise], *options: str) ->
     ]
     code = pytest.main(args, plugins=[plugin])
     if plugin.collection_errors:
-        raise GradingError(f"a suite could not be loaded: {plugin.collection_errors[0]}")
+        raise GradingError(_("a suite could not be loaded: {error}").format(error=plugin.collection_errors[0]))
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
-        raise GradingError(f"the suites of {', '.join(e.id for e in exercises)} hold no tests")
+        raise GradingError(_("the suites of {ids} hold no tests").format(ids=", ".join(e.id for e in exercises)))
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        raise GradingError(f"pytest could not run the suites (exit status {int(code)})")
+        raise GradingError(_("pytest could not run the suites (exit status {code})").format(code=int(code)))
     for exercise in exercises:
         found = len(plugin.collected.get((exercise.id, "hidden"), []))
         if exercise.hidden is not None and exercise.hidden.is_file() and found != exercise.hidden_tests:
             raise GradingError(
-                f"course.yaml says exercise {exercise.id!r} has {exercise.hidden_tests} hidden tests, "
-                f"but {exercise.hidden.relative_to(course.root)} has {found}: update hidden_tests"
+                _(
+                    "course.yaml says exercise {id} has {expected} hidden tests, but {path} has {found}: "
+                    "update hidden_tests"
+                ).format(
+                    id=repr(exercise.id),
+                    expected=exercise.hidden_tests,
+                    path=exercise.hidden.relative_to(course.root),
+                    found=found,
+                )
             )
 
 
@@ -180,7 +192,9 @@ def _note_dependencies(course: Course, report: GradeReport) -> None:
         broken = [d for d in course.exercise(result.id).depends if d in failing]
         if not broken:
             continue
-        note = f" (this exercise uses your code from {', '.join(broken)}, which fails its own tests: fix that first)"
+        note = _(" (this exercise uses your code from {ids}, which fails its own tests: fix that first)").format(
+            ids=", ".join(broken)
+        )
         for test in result.tests:
             if not test.passed:
                 test.message += note

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from grader.course import Course, Exercise
 from grader.errors import GradingError
+from grader.i18n import _
 
 NOTEBOOK_SUFFIX = ".ipynb"
 IMPORTS_CELL = "imports"  # the grade_id of the locked cell that holds a module's imports
@@ -97,11 +98,17 @@ def opened(path: Path, course: Course) -> Iterator[list[Submission]]:
 def _exercise_of_file(path: Path, course: Course) -> Exercise:
     """The exercise a notebook file answers, or a GradingError that lists the names it may have."""
     if path.suffix != NOTEBOOK_SUFFIX:
-        raise GradingError(f"{path} is not a directory of exercise modules, nor a notebook or a folder of them")
+        raise GradingError(
+            _("{path} is not a directory of exercise modules, nor a notebook or a folder of them").format(path=path)
+        )
     exercise = exercise_of(path, course)
     if exercise is None:
         names = ", ".join(notebook_name(course, e) for e in course.exercises)
-        raise GradingError(f"{path.name} is not the notebook of an exercise: name it as published ({names})")
+        raise GradingError(
+            _("{name} is not the notebook of an exercise: name it as published ({names})").format(
+                name=path.name, names=names
+            )
+        )
     return exercise
 
 
@@ -120,16 +127,18 @@ def _cells(notebook: Path) -> list[dict]:
     try:
         data = json.loads(notebook.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise GradingError(f"cannot read {notebook}: {exc.strerror}") from None
+        raise GradingError(_("cannot read {path}: {reason}").format(path=notebook, reason=exc.strerror)) from None
     except UnicodeDecodeError:
-        raise GradingError(f"{notebook} is not a notebook: it is not UTF-8 text") from None
+        raise GradingError(_("{path} is not a notebook: it is not UTF-8 text").format(path=notebook)) from None
     except json.JSONDecodeError as exc:
         raise GradingError(
-            f"{notebook} is not a readable notebook: broken JSON at line {exc.lineno}, column {exc.colno}"
+            _("{path} is not a readable notebook: broken JSON at line {line}, column {column}").format(
+                path=notebook, line=exc.lineno, column=exc.colno
+            )
         ) from None
     cells = data.get("cells") if isinstance(data, dict) else None
     if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
-        raise GradingError(f"{notebook} is not a readable notebook: it has no list of cells")
+        raise GradingError(_("{path} is not a readable notebook: it has no list of cells").format(path=notebook))
     return cells
 
 

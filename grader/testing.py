@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.i18n import _
 from grader.probes import Probe
 
 
@@ -60,11 +61,15 @@ def expect_number(got: Any, want: float, what: str, rtol: float = 1e-7, atol: fl
     """Check a scalar answer; returns it as a float."""
     number = as_number(got)
     if number is None:
-        fail(f"{what}: expected a number, got {_type_name(got)} {fmt(got)}")
+        fail(_("{what}: expected a number, got {type} {value}").format(what=what, type=_type_name(got), value=fmt(got)))
     if np.isnan(number):
-        fail(f"{what}: expected {fmt(want)}, got nan")
+        fail(_("{what}: expected {want}, got nan").format(what=what, want=fmt(want)))
     if not np.isclose(number, want, rtol=rtol, atol=atol):
-        fail(f"{what}: expected {fmt(want)}{_tolerance(rtol, atol)}, got {fmt(number)}")
+        fail(
+            _("{what}: expected {want}{tolerance}, got {got}").format(
+                what=what, want=fmt(want), tolerance=_tolerance(rtol, atol), got=fmt(number)
+            )
+        )
     return number
 
 
@@ -74,28 +79,48 @@ def expect_array(
     """Check an array answer: a numpy array, then its shape, then a float dtype, then its values."""
     want = np.asarray(want)
     if not isinstance(got, np.ndarray):
-        fail(f"{what}: expected a numpy array of shape {want.shape}, got {_type_name(got)} {fmt(got)}")
+        fail(
+            _("{what}: expected a numpy array of shape {shape}, got {type} {value}").format(
+                what=what, shape=want.shape, type=_type_name(got), value=fmt(got)
+            )
+        )
     if got.shape != want.shape:
-        fail(f"{what}: expected shape {want.shape}, got {got.shape}")
+        fail(_("{what}: expected shape {want}, got {got}").format(what=what, want=want.shape, got=got.shape))
     if got.dtype.kind not in ("f" if float_dtype else "biuf"):
-        fail(f"{what}: expected an array of floats, got dtype {got.dtype} ({fmt(got)})")
+        fail(
+            _("{what}: expected an array of floats, got dtype {dtype} ({value})").format(
+                what=what, dtype=got.dtype, value=fmt(got)
+            )
+        )
     bad = ~np.isclose(got, want, rtol=rtol, atol=atol)
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
-        where = f" at index {index}" if got.ndim else ""
+        where = _(" at index {index}").format(index=index) if got.ndim else ""
         fail(
-            f"{what}: expected {fmt(want)}{_tolerance(rtol, atol)}, got {fmt(got)} "
-            f"(first difference{where}: {fmt(got[index])} instead of {fmt(want[index])})"
+            _(
+                "{what}: expected {want}{tolerance}, got {got} (first difference{where}: {value} instead of {expected})"
+            ).format(
+                what=what,
+                want=fmt(want),
+                tolerance=_tolerance(rtol, atol),
+                got=fmt(got),
+                where=where,
+                value=fmt(got[index]),
+                expected=fmt(want[index]),
+            )
         )
     return got
 
 
 def _tolerance(rtol: float, atol: float) -> str:
-    parts = [f"relative {rtol:g}" if rtol else "", f"absolute {atol:g}" if atol else ""]
-    return f" (within {' / '.join(p for p in parts if p)})" if rtol or atol else ""
+    parts = [
+        _("relative {rtol}").format(rtol=f"{rtol:g}") if rtol else "",
+        _("absolute {atol}").format(atol=f"{atol:g}") if atol else "",
+    ]
+    return _(" (within {tolerances})").format(tolerances=" / ".join(p for p in parts if p)) if rtol or atol else ""
 
 
 def _type_name(value: Any) -> str:
     if value is None:
         return "None"
-    return f"a {getattr(value, 'kind', None) or type(value).__name__}"
+    return _("a {type}").format(type=getattr(value, "kind", None) or type(value).__name__)

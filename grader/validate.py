@@ -12,6 +12,7 @@ from pathlib import Path
 from grader import runner
 from grader.course import Course
 from grader.errors import GradingError
+from grader.i18n import _
 from grader.results import GradeReport
 
 MUTANTS_DIR = "tests/mutants"
@@ -44,7 +45,7 @@ def load_mutants(course: Course) -> list[Mutant]:
         declared = _constants(path)
         exercise = declared.get("EXERCISE")
         if exercise is None:
-            raise GradingError(f'{path}: a mutant must declare EXERCISE = "<exercise id>"')
+            raise GradingError(_('{path}: a mutant must declare EXERCISE = "<exercise id>"').format(path=path))
         course.exercise(exercise)
         mutants.append(Mutant(path, exercise, declared.get("MISTAKE", path.stem)))
     return mutants
@@ -54,7 +55,7 @@ def _constants(path: Path) -> dict[str, str]:
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     except SyntaxError as exc:
-        raise GradingError(f"{path}, line {exc.lineno}: {exc.msg}") from None
+        raise GradingError(_("{file}, line {line}").format(file=path, line=exc.lineno) + f": {exc.msg}") from None
     return {
         target.id: node.value.value
         for node in tree.body
@@ -67,10 +68,12 @@ def _constants(path: Path) -> dict[str, str]:
 def validate(course: Course, seed: int) -> list[Verdict]:
     """Grade the reference, the stubs and every mutant; each verdict lists what broke the promise."""
     if not course.has_solutions:
-        raise GradingError(f"{course.solutions_dir} does not exist: validation needs the reference solutions")
+        raise GradingError(
+            _("{path} does not exist: validation needs the reference solutions").format(path=course.solutions_dir)
+        )
     verdicts = [
-        _expect(course, "reference solutions", course.solutions_dir, seed, lambda e: "full"),
-        _expect(course, "stubs (exercises/)", course.exercises_dir, seed, lambda e: "zero"),
+        _expect(course, _("reference solutions"), course.solutions_dir, seed, lambda e: "full"),
+        _expect(course, _("stubs (exercises/)"), course.exercises_dir, seed, lambda e: "zero"),
     ]
     for mutant in load_mutants(course):
         with tempfile.TemporaryDirectory(prefix="grade-mutant-") as tmp:
@@ -104,9 +107,15 @@ def _expect(course: Course, name: str, submission: Path, seed: int, want) -> Ver
         expected = want(exercise.id)
         if expected == "full" and exercise.score < exercise.max_score:
             failed = next(t for t in exercise.tests if not t.passed)
-            problems.append(f"{exercise.id} lost points ({failed.name}: {failed.message})")
+            problems.append(
+                _("{id} lost points ({test}: {message})").format(
+                    id=exercise.id, test=failed.name, message=failed.message
+                )
+            )
         elif expected == "zero" and exercise.score > 0:
-            problems.append(f"{exercise.id} earned {exercise.score:g} points with a stub")
+            problems.append(
+                _("{id} earned {points} points with a stub").format(id=exercise.id, points=f"{exercise.score:g}")
+            )
         elif expected == "loses" and exercise.score >= exercise.max_score:
-            problems.append(f"{exercise.id} kept full marks: no test catches this mistake")
+            problems.append(_("{id} kept full marks: no test catches this mistake").format(id=exercise.id))
     return Verdict(name, report, problems)

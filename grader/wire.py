@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.i18n import _
 from grader.probes import Probe
 
 MAX_FRAME = 64 * 1024 * 1024
@@ -59,7 +60,7 @@ def read_exactly(fd: int, size: int) -> bytes:
     while remaining:
         chunk = os.read(fd, min(remaining, 1 << 20))
         if not chunk:
-            raise WireError("the other side closed the connection")
+            raise WireError(_("the other side closed the connection"))
         chunks.append(chunk)
         remaining -= len(chunk)
     return b"".join(chunks)
@@ -69,13 +70,15 @@ def recv_frame(fd: int) -> dict:
     """Read one message; frames over MAX_FRAME are refused before they are read."""
     (size,) = _HEADER.unpack(read_exactly(fd, _HEADER.size))
     if size > MAX_FRAME:
-        raise WireError(f"a message of {size} bytes is larger than the limit of {MAX_FRAME}")
+        raise WireError(
+            _("a message of {size} bytes is larger than the limit of {limit}").format(size=size, limit=MAX_FRAME)
+        )
     try:
         message = json.loads(read_exactly(fd, size))
     except ValueError as exc:
-        raise WireError(f"a message is not valid JSON: {exc}") from None
+        raise WireError(_("a message is not valid JSON: {error}").format(error=exc)) from None
     if not isinstance(message, dict):
-        raise WireError("a message is not a JSON object")
+        raise WireError(_("a message is not a JSON object"))
     return message
 
 
@@ -116,7 +119,7 @@ def decode(data: Any, resolve: Callable[[dict], Any]) -> Any:
     if isinstance(data, list):
         return [decode(item, resolve) for item in data]
     if not isinstance(data, dict):
-        raise WireError(f"unexpected JSON value of type {type(data).__name__}")
+        raise WireError(_("unexpected JSON value of type {type}").format(type=type(data).__name__))
     tag = data.get("$t")
     if tag == "tuple":
         return tuple(decode(item, resolve) for item in _field(data, "items", list))
@@ -130,27 +133,27 @@ def decode(data: Any, resolve: Callable[[dict], Any]) -> Any:
     if tag == "fn":
         params = decode(data.get("params", {"$t": "dict", "items": []}), resolve)
         if not isinstance(params, dict) or not isinstance(data.get("name"), str):
-            raise WireError("a probe function needs a name and a dict of parameters")
+            raise WireError(_("a probe function needs a name and a dict of parameters"))
         try:
             return Probe(data["name"], tuple(sorted(params.items())))
         except ValueError as exc:
             raise WireError(str(exc)) from None
     if tag in ("ref", "alias"):
         return resolve(data)
-    raise WireError(f"unknown value tag {tag!r}")
+    raise WireError(_("unknown value tag {tag}").format(tag=repr(tag)))
 
 
 def _field(data: dict, name: str, kind: type | tuple[type, ...]) -> Any:
     value = data.get(name)
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise WireError(f"value field {name!r} is missing or of the wrong type")
+        raise WireError(_("value field {name} is missing or of the wrong type").format(name=repr(name)))
     return value
 
 
 def _pairs(data: dict) -> list:
     items = _field(data, "items", list)
     if not all(isinstance(pair, list) and len(pair) == 2 for pair in items):
-        raise WireError("dict items must be pairs")
+        raise WireError(_("dict items must be pairs"))
     return items
 
 
@@ -158,7 +161,7 @@ def _key(key: Any) -> Any:
     try:
         hash(key)
     except TypeError:
-        raise WireError("a dict key is not hashable") from None
+        raise WireError(_("a dict key is not hashable")) from None
     return key
 
 
@@ -166,13 +169,13 @@ def _decode_array(data: dict) -> np.ndarray:
     try:
         dtype = np.dtype(_field(data, "dtype", str))
     except TypeError:
-        raise WireError("an array has an unknown dtype") from None
+        raise WireError(_("an array has an unknown dtype")) from None
     if dtype.kind not in _NUMERIC_KINDS or dtype.hasobject or dtype.fields:
-        raise WireError(f"an array of dtype {dtype} is not plain numeric data")
+        raise WireError(_("an array of dtype {dtype} is not plain numeric data").format(dtype=dtype))
     shape = _field(data, "shape", list)
     if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
-        raise WireError("an array shape must be a list of non-negative integers")
+        raise WireError(_("an array shape must be a list of non-negative integers"))
     raw = base64.b64decode(_field(data, "data", str), validate=True)
     if len(raw) != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
-        raise WireError("an array's data does not match its shape and dtype")
+        raise WireError(_("an array's data does not match its shape and dtype"))
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()

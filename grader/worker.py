@@ -111,7 +111,7 @@ class Worker:
     def import_with(self, module: str, deps: dict[str, list[str]]) -> types.ModuleType:
         path = os.path.join(self.submission, module + ".py")
         if not os.path.isfile(path):
-            raise StudentFailure({"kind": "no_module", "message": f"{module}.py is missing"})
+            raise StudentFailure({"kind": "no_module", "module": module})
         stubs = {name: self.reference_stub(f"{dep}.{name}") for dep, names in deps.items() for name in names}
         saved = {dep: sys.modules.get(dep) for dep in deps}
         try:
@@ -220,20 +220,21 @@ class Worker:
         random.seed(seed)
 
     def describe(self, exc: BaseException) -> dict:
-        """Name an exception of student code: its type, message and the line of the submission it came from."""
+        """Name an exception of student code: its type, message and the file and line of the submission it came
+        from (the grader words the message, in the student's language)."""
         if isinstance(exc, SystemExit):
             return {"kind": "exit", "type": "SystemExit", "message": _clip(repr(exc.code))}
-        where = None
+        where = {}
         if isinstance(exc, SyntaxError) and exc.filename:
-            where = f"{os.path.basename(exc.filename)}, line {exc.lineno}"
+            where = {"file": os.path.basename(exc.filename), "line": exc.lineno}
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
             if frame.filename.startswith(self.submission + os.sep):
-                where = f"{os.path.basename(frame.filename)}, line {frame.lineno}"
+                where = {"file": os.path.basename(frame.filename), "line": frame.lineno}
                 break
         kind = "not_implemented" if isinstance(exc, NotImplementedError) else "raised"
         if isinstance(exc, ReferenceFailure):
             kind = "reference"
-        return {"kind": kind, "type": type(exc).__name__, "message": _clip(_safe_str(exc)), "where": where}
+        return {"kind": kind, "type": type(exc).__name__, "message": _clip(_safe_str(exc)), **where}
 
 
 class StudentFailure(Exception):

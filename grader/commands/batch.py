@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, load
+from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, lang_option, load
+from grader.i18n import _, ngettext
 from grader.sandbox import MODES
 
 
@@ -31,6 +32,7 @@ from grader.sandbox import MODES
 @click.option("--seed", type=int, help="Seed for hidden inputs (default: $GRADE_SEED, else the course's).")
 @click.option("--isolation", type=click.Choice(MODES), help="How student code is isolated (see grade check).")
 @course_option
+@lang_option
 def batch(
     paths: tuple[Path, ...], out: Path, jobs: int, seed: int | None, isolation: str | None, course_dir: Path | None
 ) -> None:
@@ -48,13 +50,18 @@ def batch(
     with batching.scratch_dir() as scratch:
         entries = batching.find_entries(list(paths), course, scratch)
         with click.progressbar(
-            length=len(entries), label=f"grading {len(entries)} submissions", file=sys.stderr, show_pos=True
+            length=len(entries),
+            label=ngettext("grading {n} submission", "grading {n} submissions", len(entries)).format(n=len(entries)),
+            file=sys.stderr,
+            show_pos=True,
         ) as bar:
-            outcomes = batching.grade_all(course, entries, seed, isolation, jobs, lambda _: bar.update(1))
+            outcomes = batching.grade_all(course, entries, seed, isolation, jobs, lambda _outcome: bar.update(1))
     batching.write_outputs(course, outcomes, out)
     failed = [o for o in outcomes if o.status != "graded"]
-    click.echo(
-        f"graded {len(outcomes) - len(failed)} of {len(outcomes)} submissions into {out / 'grades.csv'}"
-        + (f"; {len(failed)} could not be graded (see the status column)" if failed else "")
-    )
+    summary = ngettext(
+        "graded {graded} of {n} submission into {path}", "graded {graded} of {n} submissions into {path}", len(outcomes)
+    ).format(graded=len(outcomes) - len(failed), n=len(outcomes), path=out / "grades.csv")
+    if failed:
+        summary += _("; {n} could not be graded (see the status column)").format(n=len(failed))
+    click.echo(summary)
     sys.exit(EXIT_FAILED if failed else EXIT_PASSED)

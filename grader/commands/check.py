@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, load
+from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, lang_option, load
 from grader.errors import GradingError
+from grader.i18n import _
 from grader.reports import FORMATS
 from grader.sandbox import MODES
 
@@ -33,6 +34,7 @@ from grader.sandbox import MODES
     "bubblewrap allow it, else process).",
 )
 @course_option
+@lang_option
 def check(
     path: Path | None,
     exercises: tuple[str, ...],
@@ -55,17 +57,21 @@ def check(
     course = load(course_dir)
     submission = path if path is not None else course.exercises_dir
     if not submission.exists():
-        raise GradingError(f"{submission} does not exist")
+        raise GradingError(_("{path} does not exist").format(path=submission))
     seed = runner.resolve_seed(course, seed)
     with submissions.opened(submission, course) as found:
         if found[0].student is not None and fmt not in MANY_FORMATS:
-            raise GradingError(f"--format {fmt} reports on one submission; use text or json for several students")
+            raise GradingError(
+                _("--format {format} reports on one submission; use text or json for several students").format(
+                    format=fmt
+                )
+            )
         graded = [(s, runner.check(course, s.directory, [*(exercises or s.exercises)], seed, isolation)) for s in found]
     if output is not None:
         try:
             output.write_text(render_all(graded, fmt), encoding="utf-8")
         except OSError as exc:
-            raise GradingError(f"cannot write {output}: {exc.strerror}") from None
+            raise GradingError(_("cannot write {path}: {reason}").format(path=output, reason=exc.strerror)) from None
         if fmt != "text":
             click.echo(render_all(graded, "text", color=_color()), nl=False)
     else:

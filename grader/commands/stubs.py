@@ -7,25 +7,33 @@ from pathlib import Path
 
 import click
 
-from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, load
+from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, lang_option, load
 from grader.errors import GradingError
+from grader.i18n import _
 
 
 @click.command()
 @click.option("--check", "only_check", is_flag=True, help="Only report stubs that are out of date (exit 1).")
 @course_option
+@lang_option
 def stubs(only_check: bool, course_dir: Path | None) -> None:
     """Generate exercises/ from solutions/ (instructors): solution blocks become `raise NotImplementedError`."""
     from grader import authoring
 
     course = load(course_dir)
     if not course.has_solutions:
-        raise GradingError(f"{course.solutions_dir} does not exist: stubs are made from the reference solutions")
+        raise GradingError(
+            _("{path} does not exist: stubs are made from the reference solutions").format(path=course.solutions_dir)
+        )
     modules = [e.module for e in course.exercises]
     if only_check:
         stale = authoring.stale_stubs(course.solutions_dir, course.exercises_dir, modules)
         for module in stale:
-            click.echo(f"{course.exercises_dir.name}/{module}.py is out of date with its solution (run `grade stubs`)")
+            click.echo(
+                _("{path} is out of date with its solution (run `grade stubs`)").format(
+                    path=f"{course.exercises_dir.name}/{module}.py"
+                )
+            )
         sys.exit(EXIT_FAILED if stale else EXIT_PASSED)
     for path in authoring.write_stubs(course.solutions_dir, course.exercises_dir, modules):
-        click.echo(f"wrote {path.relative_to(course.root)}")
+        click.echo(_("wrote {path}").format(path=path.relative_to(course.root)))

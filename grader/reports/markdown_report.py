@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from grader.i18n import _, ngettext
 from grader.results import GradeReport
 
 
 def render(report: GradeReport, color: bool = False) -> str:
-    lines = [f"## {_cell(report.title)}", "", f"**{report.score:g} / {report.max_score:g} points**", ""]
+    score = _("{score} / {max_score} points").format(score=f"{report.score:g}", max_score=f"{report.max_score:g}")
+    lines = [f"## {_cell(report.title)}", "", f"**{score}**", ""]
     if report.pending_tests:
-        lines += [f"{report.pending_tests} hidden tests worth {report.pending_points:g} points run at grading.", ""]
-    lines += ["| | Exercise | Points | Tests passed |", "|---|---|---:|---:|"]
+        pending = ngettext(
+            "{n} hidden test worth {points} points runs at grading.",
+            "{n} hidden tests worth {points} points run at grading.",
+            report.pending_tests,
+        )
+        lines += [pending.format(n=report.pending_tests, points=f"{report.pending_points:g}"), ""]
+    header = (_("Exercise"), _("Points"), _("Tests passed"))
+    lines += ["| | " + " | ".join(header) + " |", "|---|---|---:|---:|"]
     for e in report.exercises:
         passed = sum(t.passed for t in e.tests)
         mark = "✅" if e.passed else "❌"
@@ -17,9 +25,10 @@ def render(report: GradeReport, color: bool = False) -> str:
             f"| {mark} | {_cell(e.title)} (`{e.id}`) | {e.score:g} / {e.max_score:g} | {passed} / {len(e.tests)} |"
         )
     failing = [(e, t) for e, t in report.tests() if not t.passed]
+    status = {"failed": _("failed"), "error": _("error"), "timeout": _("timeout")}
     if failing:
-        lines += ["", "### What to fix", ""]
-        lines += [f"- **{e.id}** `{t.name}` ({t.status}): {_cell(t.message)}" for e, t in failing]
+        lines += ["", "### " + _("What to fix"), ""]
+        lines += [f"- **{e.id}** `{t.name}` ({status[t.status]}): {_cell(t.message)}" for e, t in failing]
     return "\n".join(lines) + "\n"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from grader.i18n import _, ngettext
 from grader.results import ExerciseResult, GradeReport
 
 _MARKS = {"passed": ("✔", "green"), "failed": ("✘", "red"), "error": ("✘", "red"), "timeout": ("⏱", "red")}
@@ -19,17 +20,22 @@ def render(report: GradeReport, color: bool = False) -> str:
     for exercise in report.exercises:
         lines += _exercise_lines(exercise, width, paint)
     lines.append("")
-    total = f"Total: {_points(report.score)} / {_points(report.max_score)} points"
+    total = _("Total: {score} / {max_score} points").format(
+        score=_points(report.score), max_score=_points(report.max_score)
+    )
     if report.pending_tests:
-        total += (
-            f"  (+ {report.pending_tests} hidden tests worth {_points(report.pending_points)} points run at grading)"
-        )
+        total += "  " + ngettext(
+            "(+ {n} hidden test worth {points} points runs at grading)",
+            "(+ {n} hidden tests worth {points} points run at grading)",
+            report.pending_tests,
+        ).format(n=report.pending_tests, points=_points(report.pending_points))
     lines.append(paint(total, "green" if report.passed else "yellow", bold=True))
     failing = [e.id for e in report.exercises if not e.passed]
     if failing:
         lines.append(
-            f"Stuck? `grade hint {failing[0]}` shows a hint; "
-            f"`grade check -e {failing[0]}` re-checks just that exercise."
+            _("Stuck? `grade hint {id}` shows a hint; `grade check -e {id}` re-checks just that exercise.").format(
+                id=failing[0]
+            )
         )
     return "\n".join(lines) + "\n"
 
@@ -44,7 +50,15 @@ def _exercise_lines(exercise: ExerciseResult, width: int, paint) -> list[str]:
         head = paint(f"✘ {exercise.id:<{width}}", "red")
     lines = [f"{head}  {points:>11}  {exercise.title}"]
     if not exercise.started:
-        lines.append(f"    not started: every function still raises NotImplementedError ({len(exercise.tests)} tests)")
+        count = len(exercise.tests)
+        lines.append(
+            "    "
+            + ngettext(
+                "not started: every function still raises NotImplementedError ({n} test)",
+                "not started: every function still raises NotImplementedError ({n} tests)",
+                count,
+            ).format(n=count)
+        )
         return lines
     for test in exercise.tests:
         if test.passed:
@@ -54,7 +68,13 @@ def _exercise_lines(exercise: ExerciseResult, width: int, paint) -> list[str]:
         output = test.output.strip().splitlines()
         if output:
             shown = output[:_OUTPUT_LINES] + (
-                [f"… {len(output) - _OUTPUT_LINES} more lines"] if len(output) > _OUTPUT_LINES else []
+                [
+                    ngettext("… {n} more line", "… {n} more lines", len(output) - _OUTPUT_LINES).format(
+                        n=len(output) - _OUTPUT_LINES
+                    )
+                ]
+                if len(output) > _OUTPUT_LINES
+                else []
             )
             lines += [f"        | {line}" for line in shown]
     return lines

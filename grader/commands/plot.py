@@ -1,0 +1,57 @@
+"""`grade plot descent|training`: a picture of your own code, saved as a PNG (needs the `plot` extra)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import click
+
+from grader.commands import course_option, lang_option, load
+from grader.errors import GradingError
+from grader.i18n import _
+
+
+@click.command()
+@click.argument("picture", type=click.Choice(["descent", "training"]))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--lr",
+    "lrs",
+    type=float,
+    multiple=True,
+    help="A learning rate for `descent` (repeatable; default: 0.1, 10 and 1e-10, the source text's three cases).",
+)
+@click.option(
+    "-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="The PNG to write (default: PICTURE.png)."
+)
+@click.option(
+    "--seed", type=int, help="Seed for the network's random weights (default: $GRADE_SEED, else the course's)."
+)
+@course_option
+@lang_option
+def plot(
+    picture: str, path: Path | None, lrs: tuple[float, ...], out: Path | None, seed: int | None, course_dir: Path | None
+) -> None:
+    """Draw PICTURE of the code in PATH (default: the course's exercises/) beside the reference, when there is one.
+
+    descent: the paths of your gradient_descent on the contour plot of x0² + x1² from (-3, 4), one per
+    learning rate. training: the loss curve of your TwoLayerNet trained with your train on a small data set.
+    """
+    from grader import pictures, plotting, runner
+
+    if lrs and picture != "descent":
+        raise GradingError(_("--lr is for `grade plot descent` only"))
+    for lr in lrs:
+        if not math.isfinite(lr):
+            raise GradingError(_("--lr {lr}: a learning rate must be a finite number").format(lr=lr))
+    course = load(course_dir)
+    saved = pictures.draw(
+        course,
+        path if path is not None else course.exercises_dir,
+        picture,
+        out if out is not None else Path(f"{picture}.png"),
+        runner.resolve_seed(course, seed),
+        lrs or plotting.LEARNING_RATES,
+    )
+    click.echo(saved)

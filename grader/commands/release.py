@@ -1,0 +1,45 @@
+"""`grade release`: write the student's repository (and, if asked, the instructor's grading workflow)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from grader.commands import course_option, lang_option, load
+from grader.i18n import _
+
+
+@click.command()
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The student repository to write: a new or empty directory, or an earlier release to update.",
+)
+@click.option(
+    "--instructor-workflow",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the workflow that grades every student repository with the hidden suites "
+    "(for the course's private repository, e.g. .github/workflows/grade-students.yml).",
+)
+@course_option
+@lang_option
+def release(out: Path, instructor_workflow: Path | None, course_dir: Path | None) -> None:
+    """Write OUT: the stubs, the public suites, a course.yaml without secrets, the grader, a README and a
+    GitHub Actions workflow that runs `grade check` on every push. Nothing of the solutions or the hidden
+    suites goes into OUT."""
+    from grader.release import release as write_release
+    from grader.templates import render
+
+    course = load(course_dir)
+    files = write_release(course, out)
+    click.echo(_("released {count} files to {out}; students run: grade check").format(count=len(files), out=out))
+    if instructor_workflow is not None:
+        instructor_workflow.parent.mkdir(parents=True, exist_ok=True)
+        instructor_workflow.write_text(render("grade-students.yml.tmpl"), encoding="utf-8")
+        click.echo(
+            _("wrote {path}: it needs students.txt and the secrets GRADE_SEED and STUDENT_REPOS_TOKEN").format(
+                path=instructor_workflow
+            )
+        )

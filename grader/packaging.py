@@ -1,0 +1,97 @@
+"""What goes into a copy of the course made to install elsewhere (a student's repository, a Gradescope
+autograder): the grader package with a pyproject.toml of its own, and the course's files, with or without
+what is secret. Files are gathered as {relative path: bytes}, so a directory and a zip are written alike."""
+
+from __future__ import annotations
+
+import json
+from importlib import metadata
+from pathlib import Path
+
+import grader
+from grader.course import COURSE_FILE, Course
+from grader.errors import GradingError
+from grader.i18n import _
+from grader.templates import render
+
+DISTRIBUTION = "dlfs-ch4-grader"
+_SKIPPED = ("__pycache__", ".pytest_cache", ".ipynb_checkpoints")
+
+Files = dict[str, bytes]
+
+
+def grader_files() -> Files:
+    """The grader package as it runs now, and a pyproject.toml that installs it with pip alone: the student's
+    machine or Gradescope's needs neither this repository nor a package index that holds the grader."""
+    package = Path(grader.__file__).parent
+    files = {f"grader/{path}": data for path, data in tree(package).items()}
+    requires = [r for r in metadata.requires(DISTRIBUTION) or [] if "extra ==" not in r]
+    pyproject = render("pyproject.toml.tmpl", VERSION=metadata.version(DISTRIBUTION), DEPENDENCIES=json.dumps(requires))
+    files["pyproject.toml"] = pyproject.encode()
+    return files
+
+
+def tree(directory: Path) -> Files:
+    """Every file under DIRECTORY by its path relative to it, without caches and compiled files."""
+    return {
+        path.relative_to(directory).as_posix(): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and path.suffix != ".pyc" and not set(path.relative_to(directory).parts) & set(_SKIPPED)
+    }
+
+
+def course_files(course: Course, secret: bool) -> Files:
+    """The stubs and the public suites; with SECRET also the hidden suites, the solutions and course.yaml as it
+    is; without, a course.yaml that names no hidden suite and no solutions (see public_course_yaml)."""
+    files = {relative(course, course.exercises_dir) + "/" + p: d for p, d in tree(course.exercises_dir).items()}
+    for exercise in course.exercises:
+        files[relative(course, exercise.public)] = exercise.public.read_bytes()
+        if secret and exercise.hidden is not None:
+            files[relative(course, exercise.hidden)] = exercise.hidden.read_bytes()
+    if secret:
+        files |= {relative(course, course.solutions_dir) + "/" + p: d for p, d in tree(course.solutions_dir).items()}
+        files[COURSE_FILE] = (course.root / COURSE_FILE).read_bytes()
+    else:
+        files[COURSE_FILE] = public_course_yaml(course).encode()
+    return files
+
+
+def relative(course: Course, path: Path) -> str:
+    """PATH relative to the course root; a file outside the course cannot be copied with it."""
+    try:
+        return path.resolve().relative_to(course.root.resolve()).as_posix()
+    except ValueError:
+        raise GradingError(
+            _("{path} is outside the course directory {root}: move it inside to release it").format(
+                path=path, root=course.root
+            )
+        ) from None
+
+
+def public_course_yaml(course: Course) -> str:
+    """course.yaml without the hidden suites' paths and the solutions' place; the hidden test counts stay, so
+    the student's `grade check` still says how many hidden tests run at grading."""
+    import yaml
+
+    data = yaml.safe_load((course.root / COURSE_FILE).read_text(encoding="utf-8"))
+    for exercise in data["exercises"]:
+        exercise.pop("hidden", None)
+    layout = data.get("layout", {})
+    layout.pop("solutions", None)
+    if not layout:
+        data.pop("layout", None)
+    header = (
+        "# The public part of the course, written by `grade release`: hidden suites and solutions stay with\n"
+        "# the instructor; hidden_tests says how many hidden tests run at grading.\n"
+    )
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000)
+
+
+def write_tree(files: Files, target: Path) -> None:
+    """Write FILES under TARGET; a file that starts with #! (a script) becomes executable."""
+    for name, data in files.items():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        if data.startswith(b"#!"):
+            path.chmod(0o755)

@@ -1,0 +1,80 @@
+"""`grade list`: every exercise with its state (done, in progress, not started), its points, and what is next."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from grader.commands import course_option, lang_option, load
+from grader.errors import GradingError
+from grader.i18n import _, course_text, ngettext
+
+_MARKS = {"done": ("✔", "green"), "in progress": ("✘", "yellow"), "not started": ("·", None)}
+
+
+@click.command("list")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--seed", type=int, help="Seed for the checks (default: $GRADE_SEED, else the course's).")
+@course_option
+@lang_option
+def list_exercises(path: Path | None, seed: int | None, course_dir: Path | None) -> None:
+    """Show your progress through the course in PATH (default: the course's exercises/), by the public tests."""
+    from grader import progress, runner
+
+    course = load(course_dir)
+    submission = path if path is not None else course.exercises_dir
+    if not submission.is_dir():
+        raise GradingError(_("{path} is not a directory of exercise modules").format(path=submission))
+    found = progress.standings(course, submission, runner.resolve_seed(course, seed))
+    states = {progress.DONE: _("done"), progress.IN_PROGRESS: _("in progress"), progress.NOT_STARTED: _("not started")}
+    color = os.isatty(1) and "NO_COLOR" not in os.environ
+    id_width = max(len(s.exercise.id) for s in found)
+    state_width = max(len(text) for text in states.values())
+    click.echo(click.style(course_text(course.title), bold=True) if color else course_text(course.title))
+    click.echo()
+    for standing in found:
+        mark, fg = _MARKS[standing.state]
+        head = f"{mark} {standing.exercise.id:<{id_width}}  {states[standing.state]:<{state_width}}"
+        points = ngettext("{n:g} point", "{n:g} points", int(standing.exercise.points)).format(
+            n=standing.exercise.points
+        )
+        line = f"  {click.style(head, fg=fg) if color and fg else head}  {points:>10}  "
+        line += course_text(standing.exercise.title)
+        if standing.state == progress.IN_PROGRESS:
+            line += "  " + _("({passed} of {total} public tests pass)").format(
+                passed=standing.passed_tests, total=len(standing.result.tests)
+            )
+        click.echo(line)
+    done = [s for s in found if s.state == progress.DONE]
+    click.echo()
+    click.echo(
+        ngettext(
+            "{done} of {n} exercise done ({points:g} of {total:g} points).",
+            "{done} of {n} exercises done ({points:g} of {total:g} points).",
+            len(found),
+        ).format(
+            done=len(done),
+            n=len(found),
+            points=sum(s.exercise.points for s in done),
+            total=sum(s.exercise.points for s in found),
+        )
+    )
+    upcoming = progress.next_exercise(found)
+    if upcoming is None:
+        click.echo(_("All done: `grade check` shows your grade; hidden tests run at grading."))
+    else:
+        click.echo(
+            _("Next: {id}, in {path}; `grade check -e {id}` checks it.").format(
+                id=upcoming.id, path=_shown(submission / f"{upcoming.module}.py")
+            )
+        )
+
+
+def _shown(path: Path) -> str:
+    """PATH relative to the working directory when it lies below it, else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

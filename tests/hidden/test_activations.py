@@ -1,14 +1,14 @@
 """Hidden checks for sigmoid and softmax on random arrays, compared with the reference."""
 
+from grader.i18n import _
 from grader.testing import expect_array
 
 
 def test_sigmoid_on_a_random_3d_array(student, reference, rng):
     """sigmoid works element by element on an array of any shape."""
     x = rng.normal(scale=4.0, size=tuple(int(n) for n in rng.integers(2, 5, size=3)))
-    expect_array(
-        student.sigmoid(x), reference.sigmoid(x), f"sigmoid of a random array of shape {x.shape}", rtol=1e-7, atol=1e-12
-    )
+    what = _("sigmoid of a random array of shape {shape}").format(shape=x.shape)
+    expect_array(student.sigmoid(x), reference.sigmoid(x), what, rtol=1e-7, atol=1e-12)
 
 
 def test_softmax_on_a_large_random_vector(student, reference, rng):
@@ -17,7 +17,7 @@ def test_softmax_on_a_large_random_vector(student, reference, rng):
     expect_array(
         student.softmax(x),
         reference.softmax(x),
-        "softmax of a random vector around several hundred",
+        _("softmax of a random vector around several hundred"),
         rtol=1e-6,
         atol=1e-15,
     )
@@ -27,9 +27,8 @@ def test_softmax_on_a_random_batch(student, reference, rng):
     """A random batch whose rows have very different offsets: each row is its own softmax."""
     rows, columns = int(rng.integers(3, 7)), int(rng.integers(3, 9))
     x = rng.normal(scale=3.0, size=(rows, columns)) + rng.uniform(-800, 800, size=(rows, 1))
-    expect_array(
-        student.softmax(x), reference.softmax(x), f"softmax of a random {rows}×{columns} batch", rtol=1e-6, atol=1e-15
-    )
+    what = _("softmax of a random {rows}×{columns} batch").format(rows=rows, columns=columns)
+    expect_array(student.softmax(x), reference.softmax(x), what, rtol=1e-6, atol=1e-15)
 
 
 def test_softmax_ignores_a_constant_added_to_a_row(student, rng):
@@ -39,7 +38,7 @@ def test_softmax_ignores_a_constant_added_to_a_row(student, rng):
     expect_array(
         student.softmax(shifted),
         student.softmax(x),
-        "softmax of a batch with a constant added to each row",
+        _("softmax of a batch with a constant added to each row"),
         rtol=1e-6,
         atol=1e-15,
     )

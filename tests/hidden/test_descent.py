@@ -4,6 +4,7 @@ on x0² + x1², and random bowls and domes compared with the reference."""
 import numpy as np
 import pytest
 
+from grader.i18n import _
 from grader.testing import Fn, expect_array, fail, fmt, is_close
 
 START = np.array([-3.0, 4.0])
@@ -20,25 +21,31 @@ def _name_the_mistake(got, reference, f, init_x, lr, step_num, what, ascent=Fals
     """Fail with the name of a classic mistake when the answer is what that mistake gives."""
     if isinstance(got, tuple):
         fail(
-            f"{what} returned a tuple of {len(got)} items, like the book's gradient_method (x, x_history): "
-            "return only the final x"
+            _(
+                "{what} returned a tuple of {n} items, like the book's gradient_method (x, x_history): "
+                "return only the final x"
+            ).format(what=what, n=len(got))
         )
     want = _walk(reference, f, init_x, lr, step_num, ascent)
     if is_close(got, want, RTOL, ATOL):
         return
     wrong_way = (
-        "it descends: ascent adds the gradient, x = x + lr * grad"
+        _("it descends: ascent adds the gradient, x = x + lr * grad")
         if ascent
-        else "it climbs: descent subtracts the gradient, x = x - lr * grad"
+        else _("it climbs: descent subtracts the gradient, x = x - lr * grad")
     )
     mistakes = [(_walk(reference, f, init_x, lr, step_num, not ascent), wrong_way)]
     if lr != 0.01:
-        mistakes.append((_walk(reference, f, init_x, 0.01, step_num, ascent), "it ignores lr and steps with 0.01"))
+        mistakes.append((_walk(reference, f, init_x, 0.01, step_num, ascent), _("it ignores lr and steps with 0.01")))
     if step_num != 100:
-        mistakes.append((_walk(reference, f, init_x, lr, 100, ascent), "it ignores step_num and takes 100 steps"))
+        mistakes.append((_walk(reference, f, init_x, lr, 100, ascent), _("it ignores step_num and takes 100 steps")))
     for value, mistake in mistakes:
         if is_close(got, value, RTOL, ATOL):
-            fail(f"{what} gave {fmt(got)} instead of {fmt(want)}: {mistake}")
+            fail(
+                _("{what} gave {got} instead of {want}: {mistake}").format(
+                    what=what, got=fmt(got), want=fmt(want), mistake=mistake
+                )
+            )
 
 
 def _sphere_walk(student, reference, lr, step_num):
@@ -47,7 +54,11 @@ def _sphere_walk(student, reference, lr, step_num):
     got = student.gradient_descent(Fn("sphere"), START.copy(), lr=lr, step_num=step_num)
     _name_the_mistake(got, reference, Fn("sphere"), START, lr, step_num, what)
     if not isinstance(got, np.ndarray) or got.shape != START.shape or got.dtype.kind != "f":
-        fail(f"{what} should return the final x as a float numpy array of shape (2,), got {fmt(got)}")
+        fail(
+            _("{what} should return the final x as a float numpy array of shape (2,), got {got}").format(
+                what=what, got=fmt(got)
+            )
+        )
     return got, what
 
 
@@ -55,20 +66,22 @@ def test_too_large_learning_rate_diverges(student, reference):
     """With lr = 10 on x0² + x1² every step overshoots further: x ends far out (|x| > 1e10), as in the source."""
     got, what = _sphere_walk(student, reference, 10.0, 100)
     if not np.linalg.norm(got) > 1e10:
-        fail(f"{what} should diverge (|x| > 1e10, about [-2.6e13, -1.3e12]), got {fmt(got)}")
+        fail(
+            _("{what} should diverge (|x| > 1e10, about [-2.6e13, -1.3e12]), got {got}").format(what=what, got=fmt(got))
+        )
 
 
 def test_too_small_learning_rate_barely_moves(student, reference):
     """With lr = 1e-10 x barely moves: it stays within 1e-6 of the start (-3, 4)."""
     got, what = _sphere_walk(student, reference, 1e-10, 100)
-    expect_array(got, START, f"{what} should barely move", atol=1e-6)
+    expect_array(got, START, _("{what} should barely move").format(what=what), atol=1e-6)
 
 
 def test_good_learning_rate_converges(student, reference):
     """With lr = 0.1, 100 steps reach the minimum (0, 0) to 1e-6."""
     got, what = _sphere_walk(student, reference, 0.1, 100)
     if not np.linalg.norm(got) < 1e-6:
-        fail(f"{what} should reach the minimum (0, 0) to within 1e-6, got {fmt(got)}")
+        fail(_("{what} should reach the minimum (0, 0) to within 1e-6, got {got}").format(what=what, got=fmt(got)))
 
 
 def test_learning_rate_one_oscillates(student, reference):
@@ -94,8 +107,9 @@ def _check_walk(student, reference, rng, init_x, ascent=False):
     center, scale, lr, step_num = _random_walk(rng, np.shape(init_x))
     f = Fn("dome" if ascent else "bowl", center=center, scale=scale)
     name = "gradient_ascent" if ascent else "gradient_descent"
-    start = fmt(init_x) if np.ndim(init_x) == 1 else f"a start of shape {np.shape(init_x)}"
-    what = f"{name}(f, {start}, lr={lr:.4g}, step_num={step_num}) for a random {'dome' if ascent else 'bowl'}"
+    start = fmt(init_x) if np.ndim(init_x) == 1 else _("a start of shape {shape}").format(shape=np.shape(init_x))
+    call_text = f"{name}(f, {start}, lr={lr:.4g}, step_num={step_num})"
+    what = (_("{call} for a random dome") if ascent else _("{call} for a random bowl")).format(call=call_text)
     before = init_x.copy()
     call = student.gradient_ascent if ascent else student.gradient_descent
     trace = call.trace(f, init_x, lr, step_num)
@@ -104,8 +118,10 @@ def _check_walk(student, reference, rng, init_x, ascent=False):
         after != before if isinstance(before, list) else not _same_bits(after, before)
     ):
         fail(
-            f"{name} changed the caller's init_x ({start} became {fmt(np.ravel(after))}): "
-            "start from your own copy, x = np.array(init_x, dtype=float)"
+            _(
+                "{name} changed the caller's init_x ({before} became {after}): "
+                "start from your own copy, x = np.array(init_x, dtype=float)"
+            ).format(name=name, before=start, after=fmt(np.ravel(after)))
         )
     _name_the_mistake(trace.value, reference, f, before, lr, step_num, what, ascent)
     expect_array(trace.value, _walk(reference, f, before, lr, step_num, ascent), what, rtol=RTOL, atol=ATOL)

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from grader.i18n import _
 from grader.testing import Fn, expect_array, expect_number, fail, fmt, is_close
 
 H = 1e-4
@@ -38,13 +39,23 @@ def _name_the_mistake(got, f, x, want, what, rtol, atol):
     if not is_close(got, want, rtol, atol):
         if is_close(got, (f(x + H) - f(x)) / H, rtol=1e-6, atol=1e-9):
             fail(
-                f"{what} gave {fmt(got)} instead of {fmt(want)}: that is the forward difference "
-                "(f(x+h) − f(x)) / h; use the central difference (f(x+h) − f(x−h)) / (2h)"
+                _(
+                    "{what} gave {got} instead of {want}: that is the forward difference (f(x+h) − f(x)) / h; "
+                    "use the central difference (f(x+h) − f(x−h)) / (2h)"
+                ).format(what=what, got=fmt(got), want=fmt(want))
             )
         if is_close(got, 0.0, atol=1e-12):
-            fail(f"{what} gave 0 instead of {fmt(want)}: h is so small that x + h rounds back to x (use h = 1e-4)")
+            fail(
+                _("{what} gave 0 instead of {want}: h is so small that x + h rounds back to x (use h = 1e-4)").format(
+                    what=what, want=fmt(want)
+                )
+            )
         if is_close(got, want * H**2, rtol=1e-3):
-            fail(f"{what} gave {fmt(got)}, the slope times h²: `/ 2 * h` multiplies by h; write `/ (2 * h)`")
+            fail(
+                _("{what} gave {got}, the slope times h²: `/ 2 * h` multiplies by h; write `/ (2 * h)`").format(
+                    what=what, got=fmt(got)
+                )
+            )
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -53,7 +64,7 @@ def test_numerical_diff_at_random_points(student, reference, rng, case):
     make, rtol, atol = CASES[case]
     f, name, points = make(rng)
     for x in points:
-        what = f"numerical_diff(f, {x:.6g}) for f(x) = {name}"
+        what = _("numerical_diff(f, {x}) for f(x) = {f}").format(x=f"{x:.6g}", f=name)
         got = student.numerical_diff(f, float(x))
         want = reference.numerical_diff(f, float(x))
         _name_the_mistake(got, f, x, want, what, rtol, atol)
@@ -62,12 +73,12 @@ def test_numerical_diff_at_random_points(student, reference, rng, case):
 
 def _tangent_case(student, reference, rng):
     """The student's and the reference's tangent lines of a random cubic at a random x away from 0."""
-    f, name, _ = _cubic(rng)
+    f, name = _cubic(rng)[:2]
     x = float(rng.uniform(0.5, 1.0) * rng.choice([-1, 1]))
     line = student.tangent_line(f, x)
     if not callable(line):
-        fail(f"tangent_line(f, {x:.6g}) should return a function of t, got {fmt(line)}")
-    return line, reference.tangent_line(f, x), f"tangent_line(f, {x:.6g}) for f(x) = {name}", x
+        fail(_("tangent_line(f, {x}) should return a function of t, got {value}").format(x=f"{x:.6g}", value=fmt(line)))
+    return line, reference.tangent_line(f, x), _("tangent_line(f, {x}) for f(x) = {f}").format(x=f"{x:.6g}", f=name), x
 
 
 def _name_unshifted(got, ref_line, x, t, what):
@@ -76,8 +87,10 @@ def _name_unshifted(got, ref_line, x, t, what):
     unshifted = want + (ref_line(x + 1.0) - ref_line(x)) * x
     if not is_close(got, want, atol=1e-3) and is_close(got, unshifted, atol=1e-3):
         fail(
-            f"{what} gave {fmt(got)} instead of {fmt(want)}: the line is f(x) + d·t, which misses the point "
-            "(x, f(x)); use f(x) + d·(t − x)"
+            _(
+                "{what} gave {got} instead of {want}: the line is f(x) + d·t, which misses the point (x, f(x)); "
+                "use f(x) + d·(t − x)"
+            ).format(what=what, got=fmt(got), want=fmt(want))
         )
 
 
@@ -86,8 +99,9 @@ def test_tangent_line_at_a_random_point(student, reference, rng):
     line, ref_line, what, x = _tangent_case(student, reference, rng)
     for t in [x, *(x + rng.uniform(1, 2, 3) * rng.choice([-1, 1], 3))]:
         got = line(float(t))
-        _name_unshifted(got, ref_line, x, t, f"{what} at t = {t:.6g}")
-        expect_number(got, ref_line(float(t)), f"{what} at t = {t:.6g}", rtol=1e-6, atol=5e-5)
+        at = _("{what} at t = {t}").format(what=what, t=f"{t:.6g}")
+        _name_unshifted(got, ref_line, x, t, at)
+        expect_number(got, ref_line(float(t)), at, rtol=1e-6, atol=5e-5)
 
 
 def test_tangent_line_on_an_array(student, reference, rng):
@@ -95,5 +109,6 @@ def test_tangent_line_on_an_array(student, reference, rng):
     line, ref_line, what, x = _tangent_case(student, reference, rng)
     t = np.sort(x + rng.uniform(-2, 2, 5))
     got = line(t)
-    _name_unshifted(got, ref_line, x, t, f"{what} on t = {fmt(t)}")
-    expect_array(got, ref_line(t), f"{what} on t = {fmt(t)}", rtol=1e-6, atol=5e-5)
+    on = _("{what} on t = {t}").format(what=what, t=fmt(t))
+    _name_unshifted(got, ref_line, x, t, on)
+    expect_array(got, ref_line(t), on, rtol=1e-6, atol=5e-5)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from grader import probes
+from grader.i18n import _
 from grader.remote import StudentCodeError
 from grader.testing import Fn, expect_array, fail, fmt, is_close
 
@@ -35,22 +36,30 @@ def _name_the_mistake(got, want, f, x, what):
     if not isinstance(got, np.ndarray) or got.shape != want.shape or is_close(got, want, RTOL, ATOL):
         return
     if not got.any():
-        fail(f"{what} returned only zeros: is h so small that x + h rounds back to x?")
+        fail(_("{what} returned only zeros: is h so small that x + h rounds back to x?").format(what=what))
     rest = got.reshape(-1)[1:]
     if is_close(got.reshape(-1)[0], want.reshape(-1)[0], RTOL, ATOL) and not rest.any():
-        fail(f"{what}: only the first element was computed and the rest stayed 0 (is `return grad` inside the loop?)")
+        fail(
+            _(
+                "{what}: only the first element was computed and the rest stayed 0 (is `return grad` inside the loop?)"
+            ).format(what=what)
+        )
     if is_close(got, want * H**2, rtol=1e-3, atol=1e-15):
-        fail(f"{what} gave the right answer times h²: `/ 2 * h` multiplies by h; write `/ (2 * h)`")
+        fail(_("{what} gave the right answer times h²: `/ 2 * h` multiplies by h; write `/ (2 * h)`").format(what=what))
     if is_close(got, _forward_difference(f, x), rtol=1e-6, atol=1e-9):
         fail(
-            f"{what} is off by up to {fmt(np.max(np.abs(got - want)))}: that is the forward difference "
-            "(f(x+h) − f(x)) / h; use the central difference (f(x+h) − f(x−h)) / (2h)"
+            _(
+                "{what} is off by up to {error}: that is the forward difference (f(x+h) − f(x)) / h; "
+                "use the central difference (f(x+h) − f(x−h)) / (2h)"
+            ).format(what=what, error=fmt(np.max(np.abs(got - want))))
         )
     rows = got.reshape(len(got), -1)
     if x.ndim > 1 and np.all(rows == rows[:, :1]):
         fail(
-            f"{what} holds one number per x[i]: the loop changes whole rows x[i] (range(x.shape[0])) "
-            "instead of single elements; visit every element with np.ndindex(x.shape)"
+            _(
+                "{what} holds one number per x[i]: the loop changes whole rows x[i] (range(x.shape[0])) "
+                "instead of single elements; visit every element with np.ndindex(x.shape)"
+            ).format(what=what)
         )
 
 
@@ -63,7 +72,7 @@ def _check(got, want, f, x, what):
 def test_random_polynomial_on_an_array(student, reference, rng, ndim):
     """The gradient of a random polynomial at a random 2-D or 3-D x has x's shape and every partial derivative."""
     f, x = _random_polynomial(rng, tuple(rng.integers(2, 4, ndim)))
-    what = f"numerical_gradient(f, x) for a random cubic and x of shape {x.shape}"
+    what = _("numerical_gradient(f, x) for a random cubic and x of shape {shape}").format(shape=x.shape)
     _check(student.numerical_gradient(f, x.copy()), reference.numerical_gradient(f, x.copy()), f, x, what)
 
 
@@ -79,12 +88,13 @@ def test_network_idiom_with_random_weights(student, reference, rng):
     got = student.run(probes.attribute_idiom, **data)
     if isinstance(got, np.ndarray) and got.shape == want.shape and not got.any():
         fail(
-            "numerical_gradient worked on a copy of x: the network idiom lambda w: net.loss(x, t) reads net.W, "
-            "so it saw no change and every partial derivative came out 0; change the caller's array itself"
+            _(
+                "numerical_gradient worked on a copy of x: the network idiom lambda w: net.loss(x, t) reads net.W, "
+                "so it saw no change and every partial derivative came out 0; change the caller's array itself"
+            )
         )
-    expect_array(
-        got, want, f"numerical_gradient(lambda w: net.loss(), net.W) for W of shape {want.shape}", rtol=1e-6, atol=1e-6
-    )
+    what = _("numerical_gradient(lambda w: net.loss(), net.W) for W of shape {shape}").format(shape=want.shape)
+    expect_array(got, want, what, rtol=1e-6, atol=1e-6)
 
 
 def test_x_is_restored_bit_for_bit(student, rng):
@@ -92,13 +102,21 @@ def test_x_is_restored_bit_for_bit(student, rng):
     x = rng.normal(0, 3, tuple(rng.integers(2, 5, 2)))
     after = student.numerical_gradient.trace(Fn("sphere"), x.copy()).args[1]
     if not isinstance(after, np.ndarray) or after.shape != x.shape or after.dtype != x.dtype:
-        fail(f"numerical_gradient(f, x) should leave x the same float array, it became {fmt(after)}")
+        fail(
+            _("numerical_gradient(f, x) should leave x the same float array, it became {value}").format(
+                value=fmt(after)
+            )
+        )
     if after.tobytes() != x.tobytes():
         index = tuple(int(i) for i in np.argwhere(after != x)[0])
-        lowered = " (every changed element is lowered by h)" if is_close(after[after != x], x[after != x] - H) else ""
+        lowered = (
+            _(" (every changed element is lowered by h)") if is_close(after[after != x], x[after != x] - H) else ""
+        )
         fail(
-            f"numerical_gradient(f, x) did not restore x: x{list(index)} is {fmt(after[index])} afterwards instead "
-            f"of {fmt(x[index])}{lowered}; put each element back with x[idx] = tmp_val after the two evaluations"
+            _(
+                "numerical_gradient(f, x) did not restore x: {element} is {got} afterwards instead of {want}{lowered}; "
+                "put each element back with x[idx] = tmp_val after the two evaluations"
+            ).format(element=f"x{list(index)}", got=fmt(after[index]), want=fmt(x[index]), lowered=lowered)
         )
 
 
@@ -106,7 +124,7 @@ def test_x_is_restored_bit_for_bit(student, rng):
 def test_integer_array(student, rng, shape):
     """A random int array gets either the right gradient as floats or a TypeError, never a truncated one."""
     x = rng.integers(1, 9, shape) * rng.choice([-1, 1], shape)
-    what = f"numerical_gradient(Σx², an int array of shape {shape})"
+    what = _("numerical_gradient(Σx², an int array of shape {shape})").format(shape=shape)
     try:
         got = student.numerical_gradient(Fn("sphere"), x)
     except StudentCodeError as exc:
@@ -116,8 +134,10 @@ def test_integer_array(student, rng, shape):
     want = 2.0 * x
     if not is_close(got, want, atol=1.0):
         fail(
-            f"{what} is wrong because of int truncation: an int array cannot hold x + h (3 + 1e-4 is stored "
-            "as 3; the book's code gives [25000, 35000] for [3, 4]); raise a TypeError asking for x.astype(float) "
-            f"(expected {fmt(want)}, got {fmt(got)})"
+            _(
+                "{what} is wrong because of int truncation: an int array cannot hold x + h (3 + 1e-4 is stored "
+                "as 3; the book's code gives [25000, 35000] for [3, 4]); raise a TypeError asking for x.astype(float) "
+                "(expected {want}, got {got})"
+            ).format(what=what, want=fmt(want), got=fmt(got))
         )
     expect_array(got, want, what, rtol=RTOL, atol=ATOL)

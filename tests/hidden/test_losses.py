@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from grader.i18n import _
 from grader.testing import expect_number, fail, is_close
 
 
@@ -17,7 +18,11 @@ def compare(student, reference, y, t, what):
     got = student.cross_entropy_error(y, t)
     want = reference.cross_entropy_error(y, t)
     if np.ndim(y) == 2 and len(y) > 1 and is_close(got, want * len(y), rtol=1e-6):
-        fail(f"{what}: cross_entropy_error returned the sum over the batch; divide by the batch size ({len(y)})")
+        fail(
+            _("{what}: cross_entropy_error returned the sum over the batch; divide by the batch size ({size})").format(
+                what=what, size=len(y)
+            )
+        )
     expect_number(got, want, what, rtol=1e-5 if np.min(y) > 0 else 1e-6)
 
 
@@ -28,7 +33,11 @@ def test_random_batches(student, reference, rng, kind):
     y = probabilities(rng, (batch, classes))
     labels = rng.integers(0, classes, size=batch)
     t = np.eye(classes)[labels] if kind == "one-hot" else labels
-    compare(student, reference, y, t, f"cross_entropy_error on a random batch of {batch}×{classes}, {kind} targets")
+    what = {
+        "one-hot": _("cross_entropy_error on a random batch of {rows}×{columns}, one-hot targets"),
+        "label": _("cross_entropy_error on a random batch of {rows}×{columns}, label targets"),
+    }[kind]
+    compare(student, reference, y, t, what.format(rows=batch, columns=classes))
 
 
 def test_random_single_samples(student, reference, rng):
@@ -36,15 +45,18 @@ def test_random_single_samples(student, reference, rng):
     classes = int(rng.integers(3, 10))
     y = probabilities(rng, (classes,))
     label = int(rng.integers(0, classes))
-    compare(student, reference, y, np.eye(classes)[label], f"cross_entropy_error on one sample of {classes} classes")
-    compare(student, reference, y, label, f"cross_entropy_error on one sample with the label {label}")
+    one_hot = _("cross_entropy_error on one sample of {n} classes").format(n=classes)
+    compare(student, reference, y, np.eye(classes)[label], one_hot)
+    compare(
+        student, reference, y, label, _("cross_entropy_error on one sample with the label {label}").format(label=label)
+    )
 
 
 def test_a_batch_of_one_equals_the_single_sample(student, reference, rng):
     """A 2-D batch holding one row gives the loss of that row given as 1-D."""
     y = probabilities(rng, (6,))
     t = np.eye(6)[int(rng.integers(0, 6))]
-    compare(student, reference, y[None, :], t[None, :], "cross_entropy_error on a batch of one row")
+    compare(student, reference, y[None, :], t[None, :], _("cross_entropy_error on a batch of one row"))
 
 
 def test_zero_probabilities_in_a_batch(student, reference, rng):
@@ -54,9 +66,8 @@ def test_zero_probabilities_in_a_batch(student, reference, rng):
     labels = rng.integers(0, classes, size=batch)
     zeroed = rng.choice(batch, size=3, replace=False)
     y[zeroed, labels[zeroed]] = 0.0
-    compare(
-        student, reference, y, labels, "cross_entropy_error on a batch where some correct classes have probability 0"
-    )
+    what = _("cross_entropy_error on a batch where some correct classes have probability 0")
+    compare(student, reference, y, labels, what)
 
 
 @pytest.mark.parametrize("ndim", [1, 2])
@@ -67,6 +78,6 @@ def test_sum_squared_error_on_random_data(student, reference, rng, ndim):
     expect_number(
         student.sum_squared_error(y, t),
         reference.sum_squared_error(y, t),
-        f"sum_squared_error on random arrays of shape {shape}",
+        _("sum_squared_error on random arrays of shape {shape}").format(shape=shape),
         rtol=1e-9,
     )

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from grader.i18n import _
 from grader.testing import expect_array, expect_number, fail
 
 KEYS = ["W1", "W2", "b1", "b2"]
@@ -12,7 +13,7 @@ def twin(student_net, reference, sizes):
     ref = reference.TwoLayerNet(*sizes)
     params = student_net.params
     if not isinstance(params, dict) or sorted(params) != KEYS:
-        fail(f"TwoLayerNet{sizes}.params should be a dict with the keys {KEYS}")
+        fail(_("{name}.params should be a dict with the keys {keys}").format(name=f"TwoLayerNet{sizes}", keys=KEYS))
     ref.params = {k: np.array(v, dtype=float) for k, v in params.items()}
     return ref
 
@@ -29,11 +30,9 @@ def test_predict_loss_accuracy_match_the_reference(student, reference, rng):
     x = rng.normal(size=(int(rng.integers(4, 10)), sizes[0]))
     labels = rng.integers(0, sizes[2], size=len(x))
     expect_array(net.predict(x), ref.predict(x), f"TwoLayerNet{sizes}.predict(x)", rtol=1e-6)
-    for t, kind in ((np.eye(sizes[2])[labels], "one-hot"), (labels, "label")):
-        expect_number(net.loss(x, t), ref.loss(x, t), f"TwoLayerNet{sizes}.loss(x, t), {kind} t", rtol=1e-6)
-        expect_number(
-            net.accuracy(x, t), ref.accuracy(x, t), f"TwoLayerNet{sizes}.accuracy(x, t), {kind} t", atol=1e-12
-        )
+    for t, kind in ((np.eye(sizes[2])[labels], _("one-hot t")), (labels, _("label t"))):
+        expect_number(net.loss(x, t), ref.loss(x, t), f"TwoLayerNet{sizes}.loss(x, t), {kind}", rtol=1e-6)
+        expect_number(net.accuracy(x, t), ref.accuracy(x, t), f"TwoLayerNet{sizes}.accuracy(x, t), {kind}", atol=1e-12)
 
 
 def test_numerical_gradient_matches_the_reference(student, reference, rng):
@@ -44,7 +43,11 @@ def test_numerical_gradient_matches_the_reference(student, reference, rng):
     x, t = rng.normal(size=(4, 3)), np.eye(2)[rng.integers(0, 2, size=4)]
     grads, want = net.numerical_gradient(x, t), ref.numerical_gradient(x, t)
     if not isinstance(grads, dict) or sorted(grads) != KEYS:
-        fail(f"TwoLayerNet.numerical_gradient(x, t) should return a dict with the keys {KEYS}")
+        fail(
+            _("{call} should return a dict with the keys {keys}").format(
+                call="TwoLayerNet.numerical_gradient(x, t)", keys=KEYS
+            )
+        )
     for key in KEYS:
         expect_array(grads[key], want[key], f"TwoLayerNet.numerical_gradient(x, t)[{key!r}]", rtol=1e-4, atol=1e-7)
 
@@ -57,11 +60,16 @@ def test_weight_init_std_is_honoured(student, rng):
         measured = float(np.std(params[key]))
         if not 0.85 * std < measured < 1.15 * std:
             fail(
-                f"TwoLayerNet(30, 40, 10, weight_init_std={std:.3f}).params[{key!r}] has standard deviation "
-                f"{measured:.3f}; it should be about {std:.3f}"
+                _("{name} has standard deviation {measured}; it should be about {std}").format(
+                    name=f"TwoLayerNet(30, 40, 10, weight_init_std={std:.3f}).params[{key!r}]",
+                    measured=f"{measured:.3f}",
+                    std=f"{std:.3f}",
+                )
             )
     for key in ("b1", "b2"):
-        expect_array(params[key], np.zeros_like(params[key]), f"params[{key!r}] of a new TwoLayerNet")
+        expect_array(
+            params[key], np.zeros_like(params[key]), _("params[{key}] of a new TwoLayerNet").format(key=repr(key))
+        )
 
 
 def test_training_follows_the_reference(student, reference, rng):
@@ -83,15 +91,21 @@ def test_training_follows_the_reference(student, reference, rng):
     losses, want = student.train(net, x, t, **settings), reference.train(ref, x, t, **settings)
     what = "train(network, x, t, " + ", ".join(f"{k}={v:.3g}" for k, v in settings.items()) + ")"
     if isinstance(losses, list) and all(np.array_equal(start[k], net.params[k]) for k in KEYS):
-        fail(f"{what} did not change network.params: update them in place")
+        fail(_("{what} did not change network.params: update them in place").format(what=what))
     expect_array(
         np.asarray(losses, dtype=float) if isinstance(losses, list) else losses,
         np.asarray(want),
-        f"the losses {what} returned",
+        _("the losses {what} returned").format(what=what),
         rtol=1e-5,
     )
     for key in KEYS:
-        expect_array(net.params[key], ref.params[key], f"params[{key!r}] after {what}", rtol=1e-5, atol=1e-8)
+        expect_array(
+            net.params[key],
+            ref.params[key],
+            _("params[{key}] after {what}").format(key=repr(key), what=what),
+            rtol=1e-5,
+            atol=1e-8,
+        )
 
 
 def test_simple_net_with_random_weights(student, reference, rng):
@@ -99,5 +113,5 @@ def test_simple_net_with_random_weights(student, reference, rng):
     W, x = rng.normal(size=(2, 3)), rng.normal(size=(5, 2))
     labels = rng.integers(0, 3, size=5)
     net, ref = student.SimpleNet(W), reference.SimpleNet(W)
-    expect_array(net.predict(x), ref.predict(x), "SimpleNet(W).predict(x) on a batch of 5", rtol=1e-7)
+    expect_array(net.predict(x), ref.predict(x), _("SimpleNet(W).predict(x) on a batch of 5"), rtol=1e-7)
     expect_number(net.loss(x, labels), ref.loss(x, labels), "SimpleNet(W).loss(x, labels)", rtol=1e-6)

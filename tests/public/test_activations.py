@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from grader.i18n import _
 from grader.testing import expect_array, fail, is_close
 
 BOOK_SCORES = np.array([0.3, 2.9, 4.0])
@@ -17,8 +18,10 @@ def test_sigmoid_values(student):
     want = 1 / (1 + np.exp(-x))
     if is_close(got, 1 / (1 + np.exp(-(x - x.max()))), rtol=1e-6):
         fail(
-            f"sigmoid([-1, 1, 2]) gave {np.round(got, 4).tolist()}: it subtracts the maximum first, which changes "
-            "the sigmoid (unlike softmax); use 1 / (1 + np.exp(-x)) as it is"
+            _(
+                "sigmoid([-1, 1, 2]) gave {got}: it subtracts the maximum first, which changes "
+                "the sigmoid (unlike softmax); use 1 / (1 + np.exp(-x)) as it is"
+            ).format(got=np.round(got, 4).tolist())
         )
     expect_array(got, want, "sigmoid([-1, 1, 2])", rtol=1e-7)
     expect_array(student.sigmoid(np.zeros(1)), np.array([0.5]), "sigmoid([0])", rtol=1e-12)
@@ -27,8 +30,8 @@ def test_sigmoid_values(student):
 def test_sigmoid_is_symmetric_on_a_matrix(student):
     """sigmoid(−x) = 1 − sigmoid(x), for a 2-D array, keeping its shape."""
     x = np.array([[-3.0, -0.5, 0.0], [0.25, 2.0, 6.0]])
-    expect_array(student.sigmoid(x), 1 / (1 + np.exp(-x)), "sigmoid of a 2×3 array", rtol=1e-7)
-    expect_array(student.sigmoid(-x), 1 - 1 / (1 + np.exp(-x)), "sigmoid(−x) for a 2×3 array", rtol=1e-7)
+    expect_array(student.sigmoid(x), 1 / (1 + np.exp(-x)), _("sigmoid of a 2×3 array"), rtol=1e-7)
+    expect_array(student.sigmoid(-x), 1 - 1 / (1 + np.exp(-x)), _("sigmoid(−x) for a 2×3 array"), rtol=1e-7)
 
 
 def test_softmax_book_example(student):
@@ -40,8 +43,10 @@ def refuse_overflow(got, what):
     """Name the overflow of a softmax that does not subtract the maximum."""
     if isinstance(got, np.ndarray) and got.dtype.kind == "f" and np.isnan(got).any():
         fail(
-            f"{what} gave nan: np.exp(1010) overflows; subtract the maximum first, "
-            "exp(x − max(x)) / Σ exp(x − max(x)) is the same function"
+            _(
+                "{what} gave nan: np.exp(1010) overflows; subtract the maximum first, "
+                "exp(x − max(x)) / Σ exp(x − max(x)) is the same function"
+            ).format(what=what)
         )
 
 
@@ -56,10 +61,12 @@ def test_softmax_works_row_by_row_on_a_batch(student):
     """On a 2-D batch every row is its own softmax: each row sums to 1."""
     batch = np.stack([BOOK_SCORES, LARGE])
     got = student.softmax(batch)
-    refuse_overflow(got, "softmax of a batch whose second row is [1010, 1000, 990]")
+    refuse_overflow(got, _("softmax of a batch whose second row is [1010, 1000, 990]"))
     if isinstance(got, np.ndarray) and got.shape == batch.shape and not is_close(got.sum(axis=1), [1, 1], 1e-6):
         fail(
-            f"softmax of a 2-row batch gave rows summing to {np.round(got.sum(axis=1), 4).tolist()}: take the max "
-            "and the sum of each row (axis=-1, keepdims=True), not of the whole batch"
+            _(
+                "softmax of a 2-row batch gave rows summing to {sums}: take the max "
+                "and the sum of each row (axis=-1, keepdims=True), not of the whole batch"
+            ).format(sums=np.round(got.sum(axis=1), 4).tolist())
         )
-    expect_array(got, np.stack([BOOK_SOFTMAX, LARGE_SOFTMAX]), "softmax of a batch of two rows", rtol=1e-6)
+    expect_array(got, np.stack([BOOK_SOFTMAX, LARGE_SOFTMAX]), _("softmax of a batch of two rows"), rtol=1e-6)

@@ -7,6 +7,7 @@ result is (1 − 2·lr)ⁿ · x.
 import numpy as np
 import pytest
 
+from grader.i18n import _
 from grader.testing import Fn, expect_array, fail, fmt, is_close
 
 START = np.array([-3.0, 4.0])
@@ -21,21 +22,27 @@ def _name_the_mistake(got, lr, step_num, what):
     """Fail with the name of a classic mistake when the answer is what that mistake gives."""
     if isinstance(got, tuple):
         fail(
-            f"{what} returned a tuple of {len(got)} items, like the book's gradient_method (x, x_history): "
-            "return only the final x"
+            _(
+                "{what} returned a tuple of {n} items, like the book's gradient_method (x, x_history): "
+                "return only the final x"
+            ).format(what=what, n=len(got))
         )
     want = _after(lr, step_num)
     if is_close(got, want, rtol=1e-6, atol=1e-8):
         return
     # The mistakes end far apart; 1e-3 allows for the rounding that 100 steps of a numerical gradient gather.
     mistakes = [
-        (_after(lr, step_num, climb=True), "it climbs: a step subtracts the gradient, x = x - lr * grad"),
-        (_after(0.01, step_num), "it ignores lr and always steps with 0.01: use the lr argument"),
-        (_after(lr, 100), "it ignores step_num and always takes 100 steps: loop range(step_num) times"),
+        (_after(lr, step_num, climb=True), _("it climbs: a step subtracts the gradient, x = x - lr * grad")),
+        (_after(0.01, step_num), _("it ignores lr and always steps with 0.01: use the lr argument")),
+        (_after(lr, 100), _("it ignores step_num and always takes 100 steps: loop range(step_num) times")),
     ]
     for value, mistake in mistakes:
         if is_close(got, value, rtol=1e-3, atol=1e-8):
-            fail(f"{what} gave {fmt(got)} instead of {fmt(want)}: {mistake}")
+            fail(
+                _("{what} gave {got} instead of {want}: {mistake}").format(
+                    what=what, got=fmt(got), want=fmt(want), mistake=mistake
+                )
+            )
 
 
 @pytest.mark.parametrize(
@@ -57,8 +64,10 @@ def test_init_x_is_left_untouched(student):
     after = student.gradient_descent.trace(Fn("sphere"), init_x, 0.1, 10).args[1]
     if not is_close(after, START, rtol=0.0):
         fail(
-            f"gradient_descent changed the caller's init_x from {fmt(START)} to {fmt(after)}: "
-            "start from your own copy, x = np.array(init_x, dtype=float)"
+            _(
+                "gradient_descent changed the caller's init_x from {before} to {after}: "
+                "start from your own copy, x = np.array(init_x, dtype=float)"
+            ).format(before=fmt(START), after=fmt(after))
         )
 
 
@@ -69,5 +78,9 @@ def test_gradient_ascent_climbs_to_the_top(student):
     what = "gradient_ascent(−(x0 − 1)² − (x1 + 2)², [0., 0.], lr=0.1, step_num=100)"
     got = student.gradient_ascent(hill, [0.0, 0.0], lr=0.1, step_num=100)
     if isinstance(got, np.ndarray) and got.shape == top.shape and np.linalg.norm(got - top) > 2.5:
-        fail(f"{what} went to {fmt(got)}, away from the top {fmt(top)}: ascent adds the gradient, x = x + lr * grad")
+        fail(
+            _("{what} went to {got}, away from the top {top}: ascent adds the gradient, x = x + lr * grad").format(
+                what=what, got=fmt(got), top=fmt(top)
+            )
+        )
     expect_array(got, top, what, atol=1e-6)

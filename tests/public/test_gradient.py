@@ -3,6 +3,7 @@
 import numpy as np
 
 from grader import probes
+from grader.i18n import _
 from grader.remote import StudentCodeError
 from grader.testing import Fn, expect_array, fail, fmt, is_close
 
@@ -16,22 +17,32 @@ def _name_the_mistake(got, want, what, forward=None):
         return
     if forward is not None and is_close(got, forward, rtol=1e-6, atol=1e-9):
         fail(
-            f"{what} is the forward difference (f(x+h) − f(x)) / h; use the central difference "
-            f"(f(x+h) − f(x−h)) / (2h): expected {fmt(want)}, got {fmt(got)}"
+            _(
+                "{what} is the forward difference (f(x+h) − f(x)) / h; use the central difference "
+                "(f(x+h) − f(x−h)) / (2h): expected {want}, got {got}"
+            ).format(what=what, want=fmt(want), got=fmt(got))
         )
     if is_close(got, want * H**2, rtol=1e-3, atol=1e-15):
-        fail(f"{what} is the right answer times h²: `/ 2 * h` multiplies by h; write `/ (2 * h)` (got {fmt(got)})")
+        fail(
+            _("{what} is the right answer times h²: `/ 2 * h` multiplies by h; write `/ (2 * h)` (got {got})").format(
+                what=what, got=fmt(got)
+            )
+        )
     first, rest = got.reshape(-1)[:1], got.reshape(-1)[1:]
     if is_close(first, want.reshape(-1)[:1], atol=1e-6) and not rest.any():
         fail(
-            f"{what}: only the first element was computed and the rest stayed 0 "
-            f"(is `return grad` inside the loop?): got {fmt(got)}"
+            _(
+                "{what}: only the first element was computed and the rest stayed 0 "
+                "(is `return grad` inside the loop?): got {got}"
+            ).format(what=what, got=fmt(got))
         )
     rows = got.reshape(len(got), -1)
     if want.ndim > 1 and np.all(rows == rows[:, :1]):
         fail(
-            f"{what}: every row holds one number, so the loop changed whole rows x[i] instead of single "
-            f"elements; visit every element with np.ndindex(x.shape) (got {fmt(got)})"
+            _(
+                "{what}: every row holds one number, so the loop changed whole rows x[i] instead of single "
+                "elements; visit every element with np.ndindex(x.shape) (got {got})"
+            ).format(what=what, got=fmt(got))
         )
 
 
@@ -67,8 +78,10 @@ def test_x_is_restored_exactly(student):
     after = student.numerical_gradient.trace(Fn("sphere"), x).args[1]
     if not isinstance(after, np.ndarray) or after.shape != x.shape or after.tobytes() != x.tobytes():
         fail(
-            "numerical_gradient(f, x) changed x = [[0.1, -0.7, 2.3], [1e-3, 5.5, -0.2]]: put each element back "
-            "(x[idx] = tmp_val) after evaluating f(x + h) and f(x − h)"
+            _(
+                "numerical_gradient(f, x) changed x = [[0.1, -0.7, 2.3], [1e-3, 5.5, -0.2]]: put each element back "
+                "(x[idx] = tmp_val) after evaluating f(x + h) and f(x − h)"
+            )
         )
 
 
@@ -81,10 +94,13 @@ def test_network_idiom(student):
     got = student.run(probes.attribute_idiom, W=W, x=x, t=t)
     if isinstance(got, np.ndarray) and got.shape == want.shape and not got.any():
         fail(
-            "numerical_gradient worked on a copy of x: the network idiom lambda w: net.loss(x, t) reads net.W, "
-            "so it saw no change and every partial derivative came out 0; change the caller's array itself"
+            _(
+                "numerical_gradient worked on a copy of x: the network idiom lambda w: net.loss(x, t) reads net.W, "
+                "so it saw no change and every partial derivative came out 0; change the caller's array itself"
+            )
         )
-    expect_array(got, want, "numerical_gradient(lambda w: net.loss(), net.W) for a loss Σ(x·W − t)²", atol=1e-6)
+    what = _("numerical_gradient(lambda w: net.loss(), net.W) for a loss Σ(x·W − t)²")
+    expect_array(got, want, what, atol=1e-6)
 
 
 def test_integer_array(student):
@@ -98,8 +114,10 @@ def test_integer_array(student):
         raise
     if not is_close(got, [6.0, 8.0], atol=1.0):
         fail(
-            f"numerical_gradient(function_2, int array [3, 4]) returned {fmt(got)} instead of [6., 8.]: "
-            "an int array cannot hold x + h (3 + 1e-4 is stored as 3), so the differences are truncated; "
-            "raise a TypeError asking for x.astype(float)"
+            _(
+                "numerical_gradient(function_2, int array [3, 4]) returned {got} instead of [6., 8.]: "
+                "an int array cannot hold x + h (3 + 1e-4 is stored as 3), so the differences are truncated; "
+                "raise a TypeError asking for x.astype(float)"
+            ).format(got=fmt(got))
         )
-    expect_array(got, np.array([6.0, 8.0]), "numerical_gradient(function_2, int array [3, 4])", atol=1e-6)
+    expect_array(got, np.array([6.0, 8.0]), _("numerical_gradient(function_2, int array [3, 4])"), atol=1e-6)

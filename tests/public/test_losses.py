@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from grader.i18n import _
 from grader.testing import as_number, expect_number, fail, is_close
 
 # The book's example (4.2.1): class 2 is correct; Y_GOOD gives it 0.6, Y_BAD only 0.1.
@@ -28,20 +29,28 @@ def diagnose_cee(got, y, t, want):
         return
     number = as_number(got)
     if number is not None and (np.isnan(number) or np.isinf(number)):
-        fail(f"cross_entropy_error returned {number}: np.log(0) is -inf; add a small delta (1e-7) inside the log")
+        fail(
+            _(
+                "cross_entropy_error returned {value}: np.log(0) is -inf; add a small delta (1e-7) inside the log"
+            ).format(value=number)
+        )
     y2, t2 = np.atleast_2d(y), np.atleast_2d(t)
     if t2.shape == y2.shape:
         if is_close(got, -np.sum(t2 + np.log(y2 + DELTA)) / len(y2), rtol=1e-6):
-            fail("cross_entropy_error adds t + log(y) where the formula multiplies: -Σ t·log(y + delta)")
+            fail(_("cross_entropy_error adds t + log(y) where the formula multiplies: -Σ t·log(y + delta)"))
         if is_close(got, cee(t2, y2.argmax(axis=1)), rtol=1e-6, atol=1e-6):
             fail(
-                "cross_entropy_error(y, t) seems to take t first: the network's output y comes first, "
-                "the correct answers t second"
+                _(
+                    "cross_entropy_error(y, t) seems to take t first: the network's output y comes first, "
+                    "the correct answers t second"
+                )
             )
     if len(y2) > 1 and is_close(got, want * len(y2), rtol=1e-6):
         fail(
-            f"cross_entropy_error returned the sum over the batch ({fmt_number(got)}); divide by the batch size "
-            f"({len(y2)}) to get the mean, {fmt_number(want)}"
+            _(
+                "cross_entropy_error returned the sum over the batch ({got}); divide by the batch size "
+                "({size}) to get the mean, {want}"
+            ).format(got=fmt_number(got), size=len(y2), want=fmt_number(want))
         )
 
 
@@ -51,18 +60,19 @@ def test_sum_squared_error_book_example(student):
         got = student.sum_squared_error(y, T)
         if is_close(got, 2 * want / y.size, rtol=1e-6):
             fail(
-                f"sum_squared_error returned {fmt_number(got)}, the mean of the squares: it is 0.5 times "
-                f"their sum, {want}"
+                _(
+                    "sum_squared_error returned {got}, the mean of the squares: it is 0.5 times their sum, {want}"
+                ).format(got=fmt_number(got), want=want)
             )
-        expect_number(got, want, "sum_squared_error(y, t) for the book's example", rtol=1e-7, atol=1e-12)
+        expect_number(got, want, _("sum_squared_error(y, t) for the book's example"), rtol=1e-7, atol=1e-12)
 
 
 def test_sum_squared_error_sums_over_a_batch(student):
     """On a batch, SSE still sums over every element: no averaging over the batch."""
     got = student.sum_squared_error(np.stack([Y_GOOD, Y_BAD]), np.stack([T, T]))
     if is_close(got, 0.3475, rtol=1e-6):
-        fail("sum_squared_error averaged over the batch (0.3475); it is 0.5·Σ over all elements, 0.695")
-    expect_number(got, 0.695, "sum_squared_error on a batch of the book's two outputs", rtol=1e-7)
+        fail(_("sum_squared_error averaged over the batch (0.3475); it is 0.5·Σ over all elements, 0.695"))
+    expect_number(got, 0.695, _("sum_squared_error on a batch of the book's two outputs"), rtol=1e-7)
 
 
 def test_cross_entropy_error_book_example(student):
@@ -70,23 +80,27 @@ def test_cross_entropy_error_book_example(student):
     for y, want in ((Y_GOOD, 0.510825457099338), (Y_BAD, 2.302584092994546)):
         got = student.cross_entropy_error(y, T)
         diagnose_cee(got, y, T, want)
-        expect_number(got, want, "cross_entropy_error(y, t) for the book's example, t one-hot", rtol=RTOL)
+        expect_number(got, want, _("cross_entropy_error(y, t) for the book's example, t one-hot"), rtol=RTOL)
 
 
 def test_cross_entropy_error_accepts_a_label(student):
     """t may be the correct class as an integer label instead of a one-hot vector."""
     got = student.cross_entropy_error(Y_GOOD, 2)
-    expect_number(got, 0.510825457099338, "cross_entropy_error(y, 2) with the label 2 instead of one-hot t", rtol=1e-7)
+    what = _("cross_entropy_error(y, 2) with the label 2 instead of one-hot t")
+    expect_number(got, 0.510825457099338, what, rtol=1e-7)
 
 
 def test_cross_entropy_error_is_the_batch_mean(student):
     """On a batch, CEE is the mean over the samples, with one-hot targets and with labels alike."""
     y = np.stack([Y_GOOD, Y_BAD])
     want = (0.510825457099338 + 2.302584092994546) / 2
-    for t, kind in ((np.stack([T, T]), "one-hot"), (np.array([2, 2]), "label")):
+    for t, what in (
+        (np.stack([T, T]), _("cross_entropy_error on a batch of two with one-hot targets")),
+        (np.array([2, 2]), _("cross_entropy_error on a batch of two with label targets")),
+    ):
         got = student.cross_entropy_error(y, t)
         diagnose_cee(got, y, t, want)
-        expect_number(got, want, f"cross_entropy_error on a batch of two with {kind} targets", rtol=RTOL)
+        expect_number(got, want, what, rtol=RTOL)
 
 
 def test_a_zero_probability_gives_a_large_finite_loss(student):
@@ -96,4 +110,4 @@ def test_a_zero_probability_gives_a_large_finite_loss(student):
     want = -np.log(DELTA)
     got = student.cross_entropy_error(y, t)
     diagnose_cee(got, y, t, want)
-    expect_number(got, want, "cross_entropy_error when the correct class has probability 0", rtol=1e-6)
+    expect_number(got, want, _("cross_entropy_error when the correct class has probability 0"), rtol=1e-6)

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from grader.i18n import _
 from grader.testing import expect_array, expect_number, fail
 
 BOOK_W = np.array([[0.47355232, 0.9977393, 0.84668094], [0.85557411, 0.03563661, 0.69422093]])
@@ -21,14 +22,21 @@ def params_of(net, sizes):
     params = net.params
     if not isinstance(params, dict) or sorted(params) != KEYS:
         keys = sorted(params) if isinstance(params, dict) else type(params).__name__
-        fail(f"TwoLayerNet{sizes}.params should be a dict with the keys {KEYS}, got {keys}")
+        fail(
+            _("{name}.params should be a dict with the keys {keys}, got {got}").format(
+                name=f"TwoLayerNet{sizes}", keys=KEYS, got=keys
+            )
+        )
     inputs, hidden, outputs = sizes
     shapes = {"W1": (inputs, hidden), "b1": (hidden,), "W2": (hidden, outputs), "b2": (outputs,)}
     for key, shape in shapes.items():
         if not isinstance(params[key], np.ndarray) or params[key].shape != shape:
             fail(
-                f"TwoLayerNet{sizes}.params[{key!r}] should be an array of shape {shape}, "
-                f"got {getattr(params[key], 'shape', type(params[key]).__name__)}"
+                _("{name} should be an array of shape {shape}, got {got}").format(
+                    name=f"TwoLayerNet{sizes}.params[{key!r}]",
+                    shape=shape,
+                    got=getattr(params[key], "shape", type(params[key]).__name__),
+                )
             )
     return params
 
@@ -49,8 +57,10 @@ def test_two_layer_net_params(student):
         std = float(np.std(params[key]))
         if not 0.008 < std < 0.012:
             fail(
-                f"TwoLayerNet(50, 40, 10).params[{key!r}] has standard deviation {std:.4g}; with "
-                "weight_init_std=0.01 it should be about 0.01 (weight_init_std * np.random.randn(...))"
+                _(
+                    "{name} has standard deviation {std}; with weight_init_std=0.01 it should be about 0.01 "
+                    "(weight_init_std * np.random.randn(...))"
+                ).format(name=f"TwoLayerNet(50, 40, 10).params[{key!r}]", std=f"{std:.4g}")
             )
 
 
@@ -62,11 +72,11 @@ def test_predict_gives_probabilities(student):
     expect_array(
         got if not isinstance(got, np.ndarray) else got.sum(axis=-1),
         np.ones(6),
-        "the row sums of TwoLayerNet(4, 5, 3).predict(x) for 6 samples",
+        _("the row sums of TwoLayerNet(4, 5, 3).predict(x) for 6 samples"),
         rtol=1e-7,
     )
     if not ((got > 0) & (got < 1)).all():
-        fail("TwoLayerNet.predict should give probabilities strictly between 0 and 1 (a softmax at the end)")
+        fail(_("TwoLayerNet.predict should give probabilities strictly between 0 and 1 (a softmax at the end)"))
 
 
 def test_loss_and_accuracy_accept_labels_and_one_hot(student):
@@ -75,10 +85,11 @@ def test_loss_and_accuracy_accept_labels_and_one_hot(student):
     x, labels = rng.normal(size=(8, 4)), rng.integers(0, 3, size=8)
     net = student.TwoLayerNet(4, 5, 3, weight_init_std=1.0)
     one_hot = np.eye(3)[labels]
-    expect_number(net.loss(x, labels), float(net.loss(x, one_hot)), "TwoLayerNet.loss(x, labels) vs one-hot", rtol=1e-9)
+    what = _("TwoLayerNet.loss(x, labels) vs one-hot")
+    expect_number(net.loss(x, labels), float(net.loss(x, one_hot)), what, rtol=1e-9)
     want = float(np.mean(np.argmax(net.predict(x), axis=1) == labels))
-    expect_number(net.accuracy(x, one_hot), want, "TwoLayerNet.accuracy(x, t) with one-hot t", atol=1e-12)
-    expect_number(net.accuracy(x, labels), want, "TwoLayerNet.accuracy(x, labels) with integer labels", atol=1e-12)
+    expect_number(net.accuracy(x, one_hot), want, _("TwoLayerNet.accuracy(x, t) with one-hot t"), atol=1e-12)
+    expect_number(net.accuracy(x, labels), want, _("TwoLayerNet.accuracy(x, labels) with integer labels"), atol=1e-12)
 
 
 def test_numerical_gradient_of_the_output_bias(student):
@@ -90,11 +101,14 @@ def test_numerical_gradient_of_the_output_bias(student):
     grads = net.numerical_gradient(x, t)
     if not isinstance(grads, dict) or sorted(grads) != KEYS:
         keys = sorted(grads) if isinstance(grads, dict) else type(grads).__name__
-        fail(f"TwoLayerNet.numerical_gradient(x, t) should return a dict with the keys {KEYS}, got {keys}")
+        fail(
+            _("{call} should return a dict with the keys {keys}, got {got}").format(
+                call="TwoLayerNet.numerical_gradient(x, t)", keys=KEYS, got=keys
+            )
+        )
     want = (net.predict(x) - t).mean(axis=0)
-    expect_array(
-        grads["b2"], want, "numerical_gradient(x, t)['b2'], which must equal mean(predict(x) − t)", rtol=1e-4, atol=1e-7
-    )
+    what = _("numerical_gradient(x, t)['b2'], which must equal mean(predict(x) − t)")
+    expect_array(grads["b2"], want, what, rtol=1e-4, atol=1e-7)
 
 
 def test_training_lowers_the_loss(student):
@@ -105,14 +119,17 @@ def test_training_lowers_the_loss(student):
     losses = student.train(net, x, t, iters_num=5, batch_size=10, learning_rate=2.0, seed=4)
     if not isinstance(losses, list) or len(losses) != 5:
         fail(
-            f"train(..., iters_num=5) should return a list of 5 losses, got {type(losses).__name__} "
-            f"of length {len(losses) if hasattr(losses, '__len__') else '-'}"
+            _("train(..., iters_num=5) should return a list of 5 losses, got {type} of length {length}").format(
+                type=type(losses).__name__, length=len(losses) if hasattr(losses, "__len__") else "-"
+            )
         )
     if all(np.array_equal(start[k], net.params[k]) for k in KEYS):
-        fail("train did not change network.params: update them in place (params[key] -= learning_rate * grad[key])")
+        fail(_("train did not change network.params: update them in place (params[key] -= learning_rate * grad[key])"))
     after = float(net.loss(x, t))
     if not after < 0.5 * before:
         fail(
-            f"after 5 training steps the loss on the data set went from {before:.4f} to {after:.4f}; on two "
-            "well separated blobs it should fall to less than half (step against the gradient)"
+            _(
+                "after 5 training steps the loss on the data set went from {before} to {after}; on two "
+                "well separated blobs it should fall to less than half (step against the gradient)"
+            ).format(before=f"{before:.4f}", after=f"{after:.4f}")
         )

@@ -23,12 +23,13 @@ def validate(seed: int | None, course_dir: Path | None) -> None:
     course = load(course_dir)
     verdicts = run_validation(course, runner.resolve_seed(course, seed))
     ids = [e.id for e in course.exercises]
-    width = max(len(v.name) for v in verdicts)
-    click.echo(f"{_('submission'):<{width}}  " + "  ".join(f"{i[:8]:>8}" for i in ids) + "  " + _("verdict"))
+    head, ok, problem_mark = _("submission"), _("ok"), _("PROBLEM")
+    width = max(len(head), *(len(v.name) for v in verdicts))
+    click.echo(f"{head:<{width}}  " + "  ".join(f"{i[:8]:>8}" for i in ids) + "  " + _("verdict"))
     for verdict in verdicts:
         scores = {e.id: f"{e.score:g}/{e.max_score:g}" for e in verdict.report.exercises}
         cells = "  ".join(f"{scores.get(i, '-'):>8}" for i in ids)
-        click.echo(f"{verdict.name:<{width}}  {cells}  {_('ok') if verdict.ok else _('PROBLEM')}")
+        click.echo(f"{verdict.name:<{width}}  {cells}  {ok if verdict.ok else problem_mark}")
         for problem in verdict.problems:
             click.echo(f"{'':<{width}}    - {problem}")
     broken = sum(not v.ok for v in verdicts)

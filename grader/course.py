@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import GradingError
+from grader.i18n import _, course_text
 
 COURSE_FILE = "course.yaml"
 
@@ -16,6 +17,7 @@ class Limits:
     """What one submission may use; the defaults suit the chapter 4 course on a small machine."""
 
     call_seconds: float = 10.0
+    exercise_seconds: float = 30.0  # so that one hung exercise cannot use up the others' time
     submission_seconds: float = 120.0
     cpu_seconds: int = 120
     memory_mb: int = 2048
@@ -52,7 +54,11 @@ class Course:
             if exercise.id == exercise_id:
                 return exercise
         known = ", ".join(e.id for e in self.exercises)
-        raise GradingError(f"no exercise {exercise_id!r} in {self.root / COURSE_FILE} (there are: {known})")
+        raise GradingError(
+            _("no exercise {id} in {path} (there are: {known})").format(
+                id=repr(exercise_id), path=self.root / COURSE_FILE, known=known
+            )
+        )
 
     @property
     def has_solutions(self) -> bool:
@@ -65,43 +71,51 @@ def find_course(start: Path) -> Path:
     for directory in (start, *start.parents):
         if (directory / COURSE_FILE).is_file():
             return directory
-    raise GradingError(f"no {COURSE_FILE} in {start} or any parent directory (use --course DIR)")
+    raise GradingError(
+        _("no {file} in {start} or any parent directory (use --course DIR)").format(file=COURSE_FILE, start=start)
+    )
 
 
-def load_course(root: Path) -> Course:
-    """Read and validate ROOT/course.yaml."""
+def load_course(root: Path, lang: str | None = None) -> Course:
+    """Read and validate ROOT/course.yaml; its titles and hints in LANG (default: the run's language)."""
     import yaml
 
     path = root / COURSE_FILE
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise GradingError(f"cannot read {path}: {exc.strerror}") from None
+        raise GradingError(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        where = _(" at line {line}, column {column}").format(line=mark.line + 1, column=mark.column + 1) if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise GradingError(f"{path}{where}: not valid YAML: {problem}") from None
-    return _Reader(path).course(root, data)
+        raise GradingError(
+            _("{path}{where}: not valid YAML: {problem}").format(path=path, where=where, problem=problem)
+        ) from None
+    return _Reader(path, lang).course(root, data)
 
 
 class _Reader:
     """Checks the YAML data key by key; every complaint names the file and the key's path."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, lang: str | None) -> None:
+        self.path, self.lang = path, lang
+
+    def text(self, message: str) -> str:
+        """A title or hint of the course in the reader's language (the `course` gettext domain)."""
+        return course_text(message, self.lang)
 
     def fail(self, where: str, problem: str) -> GradingError:
         return GradingError(f"{self.path}: {where}: {problem}")
 
     def mapping(self, data: Any, where: str, required: set[str], optional: set[str]) -> dict:
         if not isinstance(data, dict):
-            raise self.fail(where, f"expected a mapping, got {_kind(data)}")
+            raise self.fail(where, _("expected a mapping, got {value}").format(value=_kind(data)))
         for key in sorted(required - data.keys()):
-            raise self.fail(where, f"missing key {key!r}")
+            raise self.fail(where, _("missing key {key}").format(key=repr(key)))
         for key in sorted(data.keys() - required - optional, key=str):
             allowed = ", ".join(sorted(required | optional))
-            raise self.fail(f"{where}.{key}", f"unknown key (allowed: {allowed})")
+            raise self.fail(f"{where}.{key}", _("unknown key (allowed: {allowed})").format(allowed=allowed))
         return data
 
     def value(self, data: dict, key: str, where: str, kind: type | tuple, default: Any = None) -> Any:
@@ -109,22 +123,26 @@ class _Reader:
             return default
         value = data[key]
         if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
-            raise self.fail(f"{where}.{key}", f"expected {_expected(kind)}, got a boolean")
+            raise self.fail(f"{where}.{key}", _("expected {kind}, got a boolean").format(kind=_expected(kind)))
         if not isinstance(value, kind):
-            raise self.fail(f"{where}.{key}", f"expected {_expected(kind)}, got {_kind(value)}")
+            raise self.fail(
+                f"{where}.{key}", _("expected {kind}, got {value}").format(kind=_expected(kind), value=_kind(value))
+            )
         return value
 
     def positive(self, data: dict, key: str, where: str, default: float | None = None) -> float:
         value = self.value(data, key, where, (int, float), default)
         if value is None or value <= 0:
-            raise self.fail(f"{where}.{key}", f"expected a positive number, got {value!r}")
+            raise self.fail(f"{where}.{key}", _("expected a positive number, got {value}").format(value=repr(value)))
         return value
 
     def strings(self, data: dict, key: str, where: str) -> tuple[str, ...]:
         items = self.value(data, key, where, list, [])
         for index, item in enumerate(items):
             if not isinstance(item, str) or not item.strip():
-                raise self.fail(f"{where}.{key}[{index}]", f"expected a non-empty string, got {_kind(item)}")
+                raise self.fail(
+                    f"{where}.{key}[{index}]", _("expected a non-empty string, got {value}").format(value=_kind(item))
+                )
         return tuple(items)
 
     def course(self, root: Path, data: Any) -> Course:
@@ -132,12 +150,12 @@ class _Reader:
         layout = self.mapping(data.get("layout", {}), "layout", set(), {"exercises", "solutions"})
         exercises_data = self.value(data, "exercises", "top level", list)
         if not exercises_data:
-            raise self.fail("exercises", "the course lists no exercises")
+            raise self.fail("exercises", _("the course lists no exercises"))
         exercises = tuple(self.exercise(root, item, f"exercises[{i}]") for i, item in enumerate(exercises_data))
         self.check_references(exercises)
         return Course(
             root=root,
-            title=self.value(data, "title", "top level", str),
+            title=self.text(self.value(data, "title", "top level", str)),
             seed=self.value(data, "seed", "top level", int, 0),
             exercises_dir=root / self.value(layout, "exercises", "layout", str, "exercises"),
             solutions_dir=root / self.value(layout, "solutions", "layout", str, "solutions"),
@@ -157,17 +175,19 @@ class _Reader:
         data = self.mapping(data, where, required, {"hidden", "hidden_tests", "depends", "hints"})
         exercise_id = self.value(data, "id", where, str)
         if not exercise_id.isidentifier():
-            raise self.fail(f"{where}.id", f"{exercise_id!r} is not a valid name (letters, digits, _)")
+            raise self.fail(
+                f"{where}.id", _("{id} is not a valid name (letters, digits, _)").format(id=repr(exercise_id))
+            )
         module = self.value(data, "module", where, str)
         if not module.isidentifier():
-            raise self.fail(f"{where}.module", f"{module!r} is not a Python module name")
+            raise self.fail(f"{where}.module", _("{module} is not a Python module name").format(module=repr(module)))
         hidden = self.value(data, "hidden", where, str)
         hidden_tests = self.value(data, "hidden_tests", where, int, 0)
         if hidden and hidden_tests <= 0:
-            raise self.fail(f"{where}.hidden_tests", "a hidden suite needs its number of tests (a positive integer)")
+            raise self.fail(f"{where}.hidden_tests", _("a hidden suite needs its number of tests (a positive integer)"))
         return Exercise(
             id=exercise_id,
-            title=self.value(data, "title", where, str),
+            title=self.text(self.value(data, "title", where, str)),
             module=module,
             functions=self.strings(data, "functions", where),
             points=self.positive(data, "points", where),
@@ -175,33 +195,36 @@ class _Reader:
             hidden=root / hidden if hidden else None,
             hidden_tests=hidden_tests,
             depends=self.strings(data, "depends", where),
-            hints=self.strings(data, "hints", where),
+            hints=tuple(map(self.text, self.strings(data, "hints", where))),
         )
 
     def suite(self, root: Path, value: Any, where: str) -> Path:
         if not isinstance(value, str):
-            raise self.fail(where, f"expected a path, got {_kind(value)}")
+            raise self.fail(where, _("expected a path, got {value}").format(value=_kind(value)))
         path = root / value
         if not path.is_file():
-            raise self.fail(where, f"{value} does not exist")
+            raise self.fail(where, _("{path} does not exist").format(path=value))
         return path
 
     def check_references(self, exercises: tuple[Exercise, ...]) -> None:
         seen: set[str] = set()
         for index, exercise in enumerate(exercises):
             if exercise.id in seen:
-                raise self.fail(f"exercises[{index}].id", f"{exercise.id!r} is used twice")
+                raise self.fail(f"exercises[{index}].id", _("{id} is used twice").format(id=repr(exercise.id)))
             for dep in exercise.depends:
                 if dep not in seen:
-                    raise self.fail(f"exercises[{index}].depends", f"{dep!r} is not an exercise listed before it")
+                    raise self.fail(
+                        f"exercises[{index}].depends",
+                        _("{id} is not an exercise listed before it").format(id=repr(dep)),
+                    )
             seen.add(exercise.id)
 
 
 def _kind(value: Any) -> str:
-    return "nothing" if value is None else f"{type(value).__name__} {value!r}"[:80]
+    return _("nothing") if value is None else f"{type(value).__name__} {value!r}"[:80]
 
 
 def _expected(kind: type | tuple) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    names = {int: "an integer", float: "a number", str: "a string", list: "a list", dict: "a mapping"}
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
+    names = {int: _("an integer"), float: _("a number"), str: _("a string"), list: _("a list"), dict: _("a mapping")}
+    return _(" or ").join(names.get(k, k.__name__) for k in kinds)

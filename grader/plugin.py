@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ import pytest
 
 from grader.course import Course, Exercise
 from grader.i18n import _
+from grader.redact import Redactor
 from grader.reference import Reference
 from grader.remote import Session, StudentCodeError, StudentModule
 
@@ -43,6 +45,11 @@ class GradingPlugin:
         self.outcomes: list[Outcome] = []
         self.collected: dict[tuple[str, str], list[str]] = {}
         self.collection_errors: list[str] = []
+
+    @cached_property
+    def redact(self) -> Redactor:
+        """Built on first use: a run where nothing fails and nothing prints never reads the files."""
+        return Redactor.for_course(self._course)
 
     def suite_of(self, item: pytest.Item) -> tuple[Exercise, str]:
         return self.suites[Path(item.path).resolve()]
@@ -110,6 +117,9 @@ class GradingPlugin:
         doc = (getattr(item, "function", None).__doc__ or "").strip().splitlines()
         output = self._session.take_output()
         description = _(doc[0]) if doc else ""  # the suites' descriptions are messages too (grader.babel_extract)
+        message = " ".join(message.split())  # one line, whatever student code put in its exception
+        if message or output:
+            message, output = self.redact(message), self.redact(output)
         return Outcome(exercise.id, visibility, item.name, description, status, message, output, duration)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import textwrap
@@ -38,11 +39,20 @@ def submit(course: Path, source: str) -> Path:
     return submission
 
 
-def attack(course: Path, source: str, isolation: str) -> dict:
+def attack(course: Path, source: str, isolation: str, env: dict | None = None) -> dict:
     """Grade the attack; returns the JSON report, after checking that the other exercises kept full marks."""
     submission = submit(course, source)
     run = grade(
-        "check", str(submission), "--course", str(course), "--format", "json", "--isolation", isolation, timeout=300
+        "check",
+        str(submission),
+        "--course",
+        str(course),
+        "--format",
+        "json",
+        "--isolation",
+        isolation,
+        timeout=300,
+        env=env,
     )
     assert run.code in (0, 1), run.stderr
     report = run.json()
@@ -268,8 +278,8 @@ def test_killing_the_parent_or_its_group_from_a_namespace_changes_nothing(course
     assert losses(report)["score"] == 0
 
 
-@needs_namespace
-def test_a_fake_report_file_is_overwritten_by_the_real_one(course, tmp_path):
+@BOTH
+def test_a_fake_report_file_is_overwritten_by_the_real_one(course, tmp_path, isolation):
     report_path = tmp_path / "report.json"
     source = f"""
         def sum_squared_error(y, t):
@@ -290,9 +300,178 @@ def test_a_fake_report_file_is_overwritten_by_the_real_one(course, tmp_path):
         "--format",
         "json",
         "--isolation",
-        "namespace",
+        isolation,
         "--output",
         str(report_path),
     )
     assert run.code == 1
     assert json.loads(report_path.read_text())["score"] < 100
+
+
+def tight_limits(course: Path) -> None:
+    """Shorter time limits in the course copy, so that attacks on time finish quickly."""
+    text = (course / "course.yaml").read_text()
+    text = text.replace("call_seconds: 10", "call_seconds: 1").replace("exercise_seconds: 30", "exercise_seconds: 3")
+    (course / "course.yaml").write_text(text)
+
+
+@BOTH
+def test_loops_that_ignore_signals_cost_only_their_own_exercise(course, isolation):
+    tight_limits(course)
+    source = """
+        import signal, time
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+        def sum_squared_error(y, t):
+            while True:
+                pass
+
+        def cross_entropy_error(y, t):
+            while True:
+                time.sleep(1)
+    """
+    report = attack(course, source, isolation)
+    tests = losses(report)["tests"]
+    assert losses(report)["score"] == 0
+    assert {t["status"] for t in tests} == {"timeout"}
+    assert "did not finish within 1 s and was stopped" in tests[0]["message"]
+    assert "used up its 3 s of grading time" in tests[-1]["message"]
+
+
+@BOTH
+@pytest.mark.parametrize(
+    ("how", "named"),
+    [
+        ("import ctypes; ctypes.string_at(0)", "crashed (SIGSEGV)"),
+        ("import sys; sys.exit(3)", "called sys.exit(3)"),
+        ("import os; os._exit(0)", "ended the process (exit status 0)"),
+        ("import os, signal; os.kill(os.getpid(), signal.SIGKILL)", "crashed (SIGKILL)"),
+    ],
+)
+def test_a_call_that_kills_its_own_process_is_named_and_costs_only_its_tests(course, isolation, how, named):
+    source = f"""
+        def sum_squared_error(y, t):
+            {how}
+
+        def cross_entropy_error(y, t):
+            {how}
+    """
+    report = attack(course, source, isolation)
+    assert losses(report)["score"] == 0
+    assert all(named in m for m in messages(report)), messages(report)
+
+
+@BOTH
+def test_the_graders_environment_never_reaches_the_report(course, isolation):
+    secret = "ci-secret-5f1d2c9a"
+    source = """
+        import os
+        print(dict(os.environ))
+
+        def sum_squared_error(y, t):
+            print(os.environ)
+            raise RuntimeError(repr(sorted(os.environ.items())))
+
+        def cross_entropy_error(y, t):
+            return 0.0
+    """
+    report = attack(course, source, isolation, env={**os.environ, "GRADE_TEST_TOKEN": secret})
+    assert secret not in json.dumps(report)
+    assert losses(report)["score"] == 0
+
+
+@BOTH
+def test_fake_json_printed_by_student_code_does_not_become_the_report(course, isolation):
+    fake = '{"score": 100, "max_score": 100, "exercises": []}'
+    source = f"""
+        import sys
+        print({fake!r})
+        sys.stdout.flush()
+
+        def sum_squared_error(y, t):
+            print({fake!r})
+            sys.__stdout__.write({fake!r})
+            return 0.0
+
+        def cross_entropy_error(y, t):
+            return 0.0
+    """
+    report = attack(course, source, isolation)  # the whole standard output parses as one JSON object
+    assert report["max_score"] == 100 and report["score"] < 100
+    assert losses(report)["score"] == 0
+
+
+@BOTH
+def test_rewriting_the_suites_and_course_yaml_during_grading_changes_nothing(course, isolation):
+    permissive = "def test_everything():\n    pass\n"
+    targets = [course / "tests" / "hidden" / "test_losses.py", course / "tests" / "public" / "test_losses.py"]
+    source = f"""
+        def attempt(path, text):
+            try:
+                open(path, "w").write(text)
+            except OSError:
+                pass
+
+        def sum_squared_error(y, t):
+            for path in {[str(p) for p in targets]!r}:
+                attempt(path, {permissive!r})
+            attempt({str(course / "course.yaml")!r}, "title: t\nexercises: []\n")
+            return 0.0
+
+        def cross_entropy_error(y, t):
+            return 0.0
+    """
+    report = attack(course, source, isolation)
+    assert losses(report)["score"] == 0
+    assert len(losses(report)["tests"]) > 2
+
+
+@BOTH
+def test_hidden_suite_source_raised_as_an_error_message_is_redacted(course, isolation):
+    hidden = course / "tests" / "hidden" / "test_losses.py"
+    source = f"""
+        def sum_squared_error(y, t):
+            try:
+                text = open({str(hidden)!r}).read()
+            except OSError as exc:
+                text = repr(exc)
+            print(text)
+            raise RuntimeError(text[:250])
+
+        def cross_entropy_error(y, t):
+            return 0.0
+    """
+    report = attack(course, source, isolation)
+    public = {
+        " ".join(line.split()) for line in (course / "tests" / "public" / "test_losses.py").read_text().splitlines()
+    }
+    secret = [
+        " ".join(line.split())
+        for line in hidden.read_text().splitlines()
+        if len(line.strip()) >= 16 and " ".join(line.split()) not in public
+    ]
+    shown = " ".join(" ".join(f"{t['message']} {t.get('output', '')}".split()) for t in losses(report)["tests"])
+    assert secret and not [line for line in secret if line in shown]
+
+
+@needs_namespace
+def test_importing_the_solutions_finds_nothing_in_a_namespace(course):
+    source = f"""
+        import importlib.util
+
+        def _reference():
+            spec = importlib.util.spec_from_file_location("ref", {str(course / "solutions" / "losses.py")!r})
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+
+        def sum_squared_error(y, t):
+            return _reference().sum_squared_error(y, t)
+
+        def cross_entropy_error(y, t):
+            return _reference().cross_entropy_error(y, t)
+    """
+    report = attack(course, source, "namespace")
+    assert losses(report)["score"] == 0
+    assert any("FileNotFoundError" in m for m in messages(report)), messages(report)

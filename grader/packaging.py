@@ -47,6 +47,10 @@ def course_files(course: Course, secret: bool) -> Files:
     for exercise in course.exercises:
         files[relative(course, exercise.public)] = exercise.public.read_bytes()
         if secret and exercise.hidden is not None:
+            if not exercise.hidden.is_file():
+                raise GradingError(
+                    _("{path} does not exist (the hidden suite of {id})").format(path=exercise.hidden, id=exercise.id)
+                )
             files[relative(course, exercise.hidden)] = exercise.hidden.read_bytes()
     if secret:
         files |= {relative(course, course.solutions_dir) + "/" + p: d for p, d in tree(course.solutions_dir).items()}

@@ -1,0 +1,60 @@
+"""What runs inside Gradescope for each submission (`python -m grader.autograder ROOT`): grade ROOT/submission
+against the course in ROOT/source and write ROOT/results/results.json in Gradescope's format. Whatever goes
+wrong, a results.json that says what happened is written: a missing one would show the student only
+"The autograder failed to execute correctly"."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from grader.course import Course, load_course
+from grader.i18n import _
+from grader.submissions import NOTEBOOK_SUFFIX, exercise_of
+
+_IGNORED = ("__MACOSX", "__pycache__")
+
+
+def find_submission(folder: Path, course: Course) -> Path:
+    """The folder that holds the exercise modules or notebooks: FOLDER itself when they were uploaded flat,
+    else the shallowest folder inside it that holds one; FOLDER when none does (graded as empty)."""
+    modules = {f"{e.module}.py" for e in course.exercises}
+    folders = [folder, *sorted((d for d in folder.rglob("*") if d.is_dir()), key=lambda d: (len(d.parts), d))]
+    for candidate in folders:
+        if set(candidate.relative_to(folder).parts) & set(_IGNORED):
+            continue
+        names = {p.name for p in candidate.iterdir() if p.is_file()}
+        if names & modules or any(exercise_of(candidate / n, course) for n in names if n.endswith(NOTEBOOK_SUFFIX)):
+            return candidate
+    return folder
+
+
+def grade_submission(root: Path) -> dict:
+    """Gradescope's results for ROOT/submission, graded on every exercise of the course."""
+    from grader import runner, submissions
+    from grader.reports import render
+    from grader.reports.gradescope_report import as_dict
+
+    course = load_course(root / "source")
+    submission = find_submission(root / "submission", course)
+    with submissions.opened(submission, course) as found:
+        report = runner.check(course, found[0].directory, [], runner.resolve_seed(course, None))
+    print(render(report, "text"))  # the instructor's log on Gradescope
+    return as_dict(report)
+
+
+def main(root: Path) -> None:
+    results = root / "results" / "results.json"
+    try:
+        data = grade_submission(root)
+    except Exception as exc:  # any failure at all must still end in a results.json that names it
+        message = _("This submission could not be graded: {error}").format(error=exc)
+        print(message, file=sys.stderr)
+        data = {"score": 0, "output": message, "visibility": "visible", "tests": []}
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "/autograder"))

@@ -1,0 +1,43 @@
+"""`grade gradescope`: the autograder zip Gradescope asks for. At its root setup.sh (installs Python,
+bubblewrap and the grader) and run_autograder (grades one submission, see grader.autograder), beside the
+grader package and the whole course, hidden suites and solutions included: Gradescope keeps it from students,
+and bubblewrap keeps it from their code."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from grader.course import Course
+from grader.errors import GradingError
+from grader.i18n import _
+from grader.packaging import Files, course_files, grader_files
+from grader.templates import render
+
+_FIXED_TIME = (2024, 1, 1, 0, 0, 0)  # the same course gives the same zip, byte for byte
+
+
+def bundle_files(course: Course, seed: int) -> Files:
+    """Everything in the autograder zip, by path; SEED draws the hidden inputs of every submission."""
+    if not course.has_solutions:
+        raise GradingError(
+            _("{path} does not exist: the autograder needs the reference solutions").format(path=course.solutions_dir)
+        )
+    files = course_files(course, secret=True) | grader_files()
+    files["setup.sh"] = render("setup.sh.tmpl").encode()
+    files["run_autograder"] = render("run_autograder.tmpl", SEED=str(seed)).encode()
+    return files
+
+
+def build(course: Course, out: Path, seed: int) -> Files:
+    """Write the autograder zip to OUT; scripts keep their executable bit."""
+    files = bundle_files(course, seed)
+    try:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zipped:
+            for name, data in sorted(files.items()):
+                info = zipfile.ZipInfo(name, _FIXED_TIME)
+                info.external_attr = (0o100755 if data.startswith(b"#!") else 0o100644) << 16
+                zipped.writestr(info, data, zipfile.ZIP_DEFLATED)
+    except OSError as exc:
+        raise GradingError(_("cannot write {path}: {reason}").format(path=out, reason=exc.strerror)) from None
+    return files

@@ -67,14 +67,6 @@ def list_exercises(path: Path | None, seed: int | None, course_dir: Path | None)
     else:
         click.echo(
             _("Next: {id}, in {path}; `grade check -e {id}` checks it.").format(
-                id=upcoming.id, path=_shown(submission / f"{upcoming.module}.py")
+                id=upcoming.id, path=progress.shown(submission / f"{upcoming.module}.py")
             )
         )
-
-
-def _shown(path: Path) -> str:
-    """PATH relative to the working directory when it lies below it, else as given."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from grader.authoring import BEGIN, END
 from grader.course import Course, Exercise
 from grader.errors import GradingError
+from grader.i18n import _, course_text
 from grader.submissions import IMPORTS_CELL, NOTEBOOK_SUFFIX, exercise_of
 
 if TYPE_CHECKING:
@@ -30,31 +31,21 @@ SETUP_CODE = "from grader.notebook import check, import_notebooks\n\nimport_note
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
-@dataclass(frozen=True)
-class Phrases:
-    """The fixed text of a notebook in one language; the task text comes from the solution modules."""
-
-    how_to: str
-    setup_comment: str
-    tests_heading: str
-    hidden_comment: str
-
-
-LANGUAGES = {
-    "en": Phrases(
-        how_to=(
-            "Write your code in the answer cells, in place of `raise NotImplementedError()`, then run the test "
-            "cells at the end. They grade the **saved** notebook, so save it (Ctrl+S) first. Only the answer "
-            "cells are graded: keep helper functions inside them, not in cells of your own."
-        ),
-        setup_comment="Set-up (locked): `check` runs a test; importing an exercise's module reads your notebook of it.",
-        tests_heading=(
-            "## Tests\n\nEach cell runs one test of `grade check` and is worth its share of the exercise's points. "
-            "A failing test says what is wrong."
-        ),
-        hidden_comment="# A hidden test: it runs when your notebook is graded.",
-    ),
-}
+# The fixed Markdown of every notebook, message ids of the `course` gettext domain like the task texts.
+HOW_TO = (
+    "Write your code in the answer cells, in place of `raise NotImplementedError()`, then run the test cells at "
+    "the end. They grade the **saved** notebook, so save it (Ctrl+S) first. Only the answer cells are graded: "
+    "keep helper functions inside them, not in cells of your own."
+)
+TESTS_HEADING = "Tests"
+TESTS_TEXT = (
+    "Each cell runs one test of `grade check` and is worth its share of the exercise's points. A failing test "
+    "says what is wrong. A hidden test shows only its comment here: it runs when your notebook is graded."
+)
+PHRASES = (HOW_TO, TESTS_HEADING, TESTS_TEXT)
+# Code cells are the same in every language (the same grading), so their comments stay English.
+SETUP_COMMENT = "# Set-up (locked): `check` runs a test; importing an exercise's module reads your notebook of it."
+HIDDEN_COMMENT = "# A hidden test: it runs when your notebook is graded."
 
 
 @dataclass(frozen=True)
@@ -66,26 +57,26 @@ class Tests:
     points_each: float
 
 
-def source_notebook(course: Course, exercise: Exercise, tests: Tests, lang: str) -> NotebookNode:
-    """The nbgrader source notebook of EXERCISE, in language LANG."""
+def source_notebook(course: Course, exercise: Exercise, tests: Tests) -> NotebookNode:
+    """The nbgrader source notebook of EXERCISE: its Markdown in the run's language (the course's titles are
+    translated when it is loaded), its code cells the same in every language."""
     import nbformat.v4 as v4
 
-    phrases = LANGUAGES[lang]
     path = course.solutions_dir / f"{exercise.module}.py"
-    docstring, imports, definitions = _split_module(path)
+    docstring, imports, definitions = split_module(path)
     cells = [
-        v4.new_markdown_cell(f"# {exercise.title}\n\n{_markdown(docstring)}\n\n> {phrases.how_to}"),
-        _code(v4, f"# {phrases.setup_comment}\n{SETUP_CODE}", SETUP_CELL),
+        v4.new_markdown_cell(f"# {exercise.title}\n\n{_markdown(docstring)}\n\n> {course_text(HOW_TO)}"),
+        _code(v4, f"{SETUP_COMMENT}\n{SETUP_CODE}", SETUP_CELL),
         _code(v4, imports, IMPORTS_CELL),
     ]
     for definition in definitions:
         cells.append(v4.new_markdown_cell(f"## `{definition.heading}`\n\n{_markdown(definition.docstring)}"))
         cells.append(_code(v4, definition.code, definition.name, solution=True))
-    cells.append(v4.new_markdown_cell(phrases.tests_heading))
+    cells.append(v4.new_markdown_cell(f"## {course_text(TESTS_HEADING)}\n\n{course_text(TESTS_TEXT)}"))
     for name in tests.public:
         cells.append(_code(v4, _call(exercise, name), _grade_id(name), points=tests.points_each))
     for number, name in enumerate(tests.hidden, 1):
-        hidden = f"{phrases.hidden_comment}\n{BEGIN_HIDDEN}\n{_call(exercise, name)}\n{END_HIDDEN}"
+        hidden = f"{HIDDEN_COMMENT}\n{BEGIN_HIDDEN}\n{_call(exercise, name)}\n{END_HIDDEN}"
         cells.append(_code(v4, hidden, f"hidden_{number}", points=tests.points_each))
     return v4.new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
 
@@ -141,13 +132,13 @@ class Definition:
     code: str
 
 
-def _split_module(path: Path) -> tuple[str, str, list[Definition]]:
+def split_module(path: Path) -> tuple[str, str, list[Definition]]:
     """A solution module's docstring, its imports (all code above the first definition), its definitions."""
     try:
         text = path.read_text(encoding="utf-8")
         tree = ast.parse(text, str(path))
     except OSError as exc:
-        raise GradingError(f"cannot read {path}: {exc.strerror}") from None
+        raise GradingError(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror)) from None
     except SyntaxError as exc:
         raise GradingError(f"{path}, line {exc.lineno}: {exc.msg}") from None
     lines = text.splitlines()
@@ -155,13 +146,15 @@ def _split_module(path: Path) -> tuple[str, str, list[Definition]]:
     body = tree.body[1:] if docstring is not None else tree.body
     nodes = [n for n in body if _is_definition(n)]
     if not nodes:
-        raise GradingError(f"{path} defines no function or class to answer")
+        raise GradingError(_("{path} defines no function or class to answer").format(path=path))
     first = _first_line(nodes[0])
     for node in body:
         if not _is_definition(node) and node.lineno > first:
-            raise GradingError(f"{path}, line {node.lineno}: move top-level code above the first definition")
+            problem = _("{path}, line {line}: move top-level code above the first definition")
+            raise GradingError(problem.format(path=path, line=node.lineno))
         if _is_definition(node) and BEGIN not in ast.get_source_segment(text, node):
-            raise GradingError(f"{path}: {node.name} has no {BEGIN} / {END} block for the student to write")
+            problem = _("{path}: {name} has no {begin} / {end} block for the student to write")
+            raise GradingError(problem.format(path=path, name=node.name, begin=BEGIN, end=END))
     start = tree.body[0].end_lineno if docstring is not None else 0
     definitions = [
         Definition(
@@ -193,18 +186,23 @@ def _definition_code(lines: list[str], node: ast.stmt) -> str:
     return "\n".join(lines[_first_line(node) - 1 : end])
 
 
-def _markdown(docstring: str) -> str:
-    """A docstring as Markdown: its doctest examples become Python code blocks, the rest stays text."""
-    out: list[str] = []
-    in_example = False
+def task_blocks(docstring: str) -> list[tuple[str, bool]]:
+    """A docstring's blocks, each (text, is_example): its paragraphs, which are translated one by one, and its
+    doctest examples, which stay as they are. An example starts at a `>>>` line and ends at a blank line."""
+    blocks: list[tuple[list[str], bool]] = []
     for line in docstring.splitlines():
-        if line.lstrip().startswith(">>>") and not in_example:
-            out.append("```python")
-            in_example = True
-        elif not line.strip() and in_example:
-            out.append("```")
-            in_example = False
-        out.append(line)
-    if in_example:
-        out.append("```")
-    return "\n".join(out)
+        example = line.lstrip().startswith(">>>")
+        if not line.strip():
+            blocks.append(([], False))
+        elif not blocks or not blocks[-1][0] or (example and not blocks[-1][1]):
+            blocks.append(([line], example))
+        else:
+            blocks[-1][0].append(line)
+    return [("\n".join(lines), example) for lines, example in blocks if lines]
+
+
+def _markdown(docstring: str) -> str:
+    """A docstring as Markdown in the run's language: paragraphs translated, examples as Python code blocks."""
+    return "\n\n".join(
+        f"```python\n{text}\n```" if example else course_text(text) for text, example in task_blocks(docstring)
+    )

@@ -20,6 +20,7 @@ from pathlib import Path
 from grader import runner
 from grader.course import COURSE_FILE, Course
 from grader.errors import GradingError
+from grader.i18n import _
 from grader.notebook import COURSE_VARIABLE, SHIPPED_COURSE
 from grader.notebooks import Tests, source_notebook
 from grader.submissions import notebook_name
@@ -31,19 +32,22 @@ WARNING_PATTERN = r"\w+Warning: "
 _EXCEPTION_LINE = re.compile(r"^\s*([\w.]*(?:Error|Exception): .*)$", re.M)  # the first is the cause
 
 
-def publish(course: Course, out: Path, assignment: str, lang: str) -> list[Path]:
-    """Write the nbgrader course directory OUT for COURSE; returns the release notebooks."""
+def publish(course: Course, out: Path, assignment: str) -> list[Path]:
+    """Write the nbgrader course directory OUT for COURSE, its notebooks in the run's language (the language
+    COURSE was loaded in); returns the release notebooks."""
     if importlib.util.find_spec("nbgrader") is None:
-        raise GradingError('grade publish needs nbgrader: pip install "dlfs-ch4-grader[instructor]"')
+        raise GradingError(_('grade publish needs nbgrader: pip install "dlfs-ch4-grader[instructor]"'))
     if not course.has_solutions:
-        raise GradingError(f"{course.solutions_dir} does not exist: the notebooks are made from the solutions")
+        problem = _("{path} does not exist: the notebooks are made from the solutions")
+        raise GradingError(problem.format(path=course.solutions_dir))
     source = out / "source" / assignment
     for replaced in (out / FULL_COURSE, source):
         if replaced.resolve() == course.root.resolve() or replaced.resolve() in course.root.resolve().parents:
-            raise GradingError(f"--out {out} would replace {replaced}, which holds the course itself")
-    tests = _tests(course)
+            problem = _("--out {out} would replace {replaced}, which holds the course itself")
+            raise GradingError(problem.format(out=out, replaced=replaced))
+    tests = exercise_tests(course)
     _copy_course(course, out / FULL_COURSE, hidden=True)
-    shipped = _write_source(course, source, tests, lang)
+    shipped = _write_source(course, source, tests)
     settings = _nbgrader_settings(course, assignment, [p.relative_to(source).as_posix() for p in shipped])
     (out / CONFIG_FILE).write_text(_config_file(settings), encoding="utf-8")
     _generate_assignment(out, assignment, settings)
@@ -51,14 +55,14 @@ def publish(course: Course, out: Path, assignment: str, lang: str) -> list[Path]
     return [release / notebook_name(course, e) for e in course.exercises]
 
 
-def _write_source(course: Course, source: Path, tests: dict[str, Tests], lang: str) -> list[Path]:
+def _write_source(course: Course, source: Path, tests: dict[str, Tests]) -> list[Path]:
     """Write the source notebooks and the public part of the course beside them; returns the files shipped."""
     import nbformat
 
     _replace_dir(source)
     shipped = _copy_course(course, source / SHIPPED_COURSE, hidden=False)
     for exercise in course.exercises:
-        notebook = source_notebook(course, exercise, tests[exercise.id], lang)
+        notebook = source_notebook(course, exercise, tests[exercise.id])
         nbformat.write(notebook, str(source / notebook_name(course, exercise)))
     return shipped
 
@@ -74,7 +78,7 @@ def _nbgrader_settings(course: Course, assignment: str, shipped: list[str]) -> d
     }
 
 
-def _tests(course: Course) -> dict[str, Tests]:
+def exercise_tests(course: Course) -> dict[str, Tests]:
     """The tests of every exercise by name, each worth the share `grade check` gives it."""
     collected = runner.collect(course, list(course.exercises))
     tests = {}
@@ -138,4 +142,5 @@ def _generate_assignment(out: Path, assignment: str, settings: dict[str, dict]) 
     if not result.get("success"):
         text = f"{result.get('log') or ''}\n{result.get('error') or ''}"
         cause = _EXCEPTION_LINE.search(text)
-        raise GradingError(f"nbgrader generate_assignment failed: {cause.group(1) if cause else 'see its log'}")
+        problem = cause.group(1) if cause else _("see its log")
+        raise GradingError(_("nbgrader generate_assignment failed: {problem}").format(problem=problem))

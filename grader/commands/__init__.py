@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from grader.i18n import LANGUAGES
+
 EXIT_PASSED, EXIT_FAILED = 0, 1
 
 course_option = click.option(
@@ -31,7 +33,7 @@ def _use_language(ctx: click.Context, param: click.Parameter, value: str | None)
 
 lang_option = click.option(
     "--lang",
-    type=click.Choice(["en", "de", "ja"]),
+    type=click.Choice(LANGUAGES),
     callback=_use_language,
     expose_value=False,
     is_eager=True,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from grader.commands import course_option, load
-from grader.notebooks import LANGUAGES
+from grader.commands import course_option, lang_option, load
+from grader.i18n import _
 
 
 @click.command()
@@ -18,18 +18,18 @@ from grader.notebooks import LANGUAGES
     help="The nbgrader course directory to write (made if missing; its submissions are kept).",
 )
 @click.option("--assignment", default="chapter4", show_default=True, help="The nbgrader assignment name.")
-@click.option(
-    "--lang", type=click.Choice(sorted(LANGUAGES)), default="en", show_default=True, help="Notebook language."
-)
 @course_option
-def publish(out: Path, assignment: str, lang: str, course_dir: Path | None) -> None:
+@lang_option
+def publish(out: Path, assignment: str, course_dir: Path | None) -> None:
     """Write OUT: nbgrader_config.py, source/ notebooks made from the solutions, and release/ via nbgrader.
+    The notebooks' Markdown is in the --lang language; their code is the same in every language.
 
     Needs the instructor extra: pip install "dlfs-ch4-grader[instructor]".
     """
     from grader.publish import publish as write_course_directory
 
     course = load(course_dir)
-    for notebook in write_course_directory(course, out, assignment, lang):
-        click.echo(f"released {notebook}")
-    click.echo(f"then, in {out}: nbgrader autograde {assignment}, or faster: grade check submitted --course course")
+    for notebook in write_course_directory(course, out, assignment):
+        click.echo(_("released {notebook}").format(notebook=notebook))
+    then = _("then, in {out}: nbgrader autograde {assignment}, or faster: grade check submitted --course course")
+    click.echo(then.format(out=out, assignment=assignment))

@@ -1,0 +1,212 @@
+"""`grade plot` and grader.plotting: the student's own code drawn through the worker, beside the reference.
+
+The traces are checked as numbers (the picture is drawn from them); the PNGs are checked to be real images.
+"""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader import plotting
+from grader.course import load_course
+from grader.errors import GradingError
+from grader.reference import Reference
+from grader.remote import Session
+
+from conftest import ROOT, grade
+
+COURSE = load_course(ROOT)
+REFERENCE = Reference(COURSE.solutions_dir)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height of a PNG file, read from its header (which also proves it is one)."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.fixture
+def submission(tmp_path: Path):
+    """The reference solutions as a submission, with some modules swapped for known mistakes or stubs."""
+
+    def make(**swaps: Path) -> Path:
+        directory = tmp_path / "mine"
+        shutil.copytree(ROOT / "solutions", directory, dirs_exist_ok=True)
+        for module, source in swaps.items():
+            shutil.copy(source, directory / f"{module}.py")
+        return directory
+
+    return make
+
+
+@pytest.fixture
+def descent_in_worker(submission):
+    """The gradient_descent of a submission, run in a real worker process."""
+    sessions: list[Session] = []
+
+    def start(**swaps: Path):
+        session = Session(submission(**swaps).resolve(), COURSE.limits, COURSE.seed)
+        sessions.append(session)
+        return session.module("descent", {}, "descent").gradient_descent
+
+    yield start
+    for session in sessions:
+        session.close()
+
+
+def test_the_three_cases_of_the_source_text(descent_in_worker):
+    """lr 0.1 converges, lr 10 diverges (to the ~1e13 plateau where the numerical gradient cancels), lr 1e-10
+    barely moves; each path starts at (-3, 4) and follows the reference step for step."""
+    student = descent_in_worker()
+    traces = {lr: plotting.descent_trace(student, lr) for lr in plotting.LEARNING_RATES}
+    assert [traces[lr].behaviour for lr in (0.1, 10, 1e-10)] == ["converged", "diverged", "barely moved"]
+    for lr, trace in traces.items():
+        assert trace.points.shape == (plotting.STEPS + 1, 2)
+        np.testing.assert_array_equal(trace.points[0], [-3.0, 4.0])
+        assert trace.agrees
+        reference = plotting.descent_trace(REFERENCE.module("descent").gradient_descent, lr)
+        np.testing.assert_allclose(trace.points, reference.points, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(traces[0.1].points[1], [-2.4, 3.2])  # one step: x (1 − 2·lr)
+    assert 1e12 < np.abs(traces[10].points[-1]).max() < 1e14
+
+
+def test_a_diverging_path_is_cut_where_it_leaves_the_view():
+    """(-3, 4) → (57, -76) leaves [-5, 5]² through its bottom edge at (3.75, -5): the drawn path stops there."""
+    trace = plotting.DescentTrace(10.0, np.array([[-3.0, 4.0], [57.0, -76.0], [-1083.0, 1444.0], [np.inf, np.nan]]))
+    shown, left = plotting._clip(trace.points)
+    assert left
+    np.testing.assert_allclose(shown, [[-3.0, 4.0], [3.75, -5.0]])
+    inside = np.array([[-3.0, 4.0], [0.6, -0.8]])
+    assert plotting._clip(inside) == (inside, False)
+
+
+def test_a_descent_that_changes_init_x_still_draws_its_true_path(descent_in_worker):
+    """Each step gets its own copy of the point, so a function that updates init_x in place cannot bend the path."""
+    mutant = descent_in_worker(descent=ROOT / "tests" / "mutants" / "descent__mutates_init_x.py")
+    np.testing.assert_allclose(
+        plotting.descent_trace(mutant, 0.1).points,
+        plotting.descent_trace(REFERENCE.module("descent").gradient_descent, 0.1).points,
+        rtol=1e-9,
+        atol=1e-12,
+    )
+
+
+def test_a_descent_that_ignores_step_num_is_flagged(descent_in_worker):
+    """Single steps of a function that always takes 100 end elsewhere than one run of 100: the legend says so."""
+    mutant = descent_in_worker(descent=ROOT / "tests" / "mutants" / "descent__ignores_step_num.py")
+    trace = plotting.descent_trace(mutant, 0.1)
+    assert not trace.agrees
+    labels = [t.get_text() for t in plotting.draw_descent([trace]).axes[0].get_legend().get_texts()]
+    assert "lr = 0.1 (converged, ignores step_num?)" in labels
+
+
+def test_a_descent_that_returns_a_history_is_named(descent_in_worker):
+    mutant = descent_in_worker(descent=ROOT / "tests" / "mutants" / "descent__returns_history.py")
+    with pytest.raises(GradingError, match=r"step_num=1\) returned a tuple of 2 items, not an array of two numbers"):
+        plotting.descent_trace(mutant, 0.1)
+
+
+def test_the_training_curve_of_the_reference_run_in_the_worker_matches_the_reference_here(submission):
+    """The worker seeds np.random before each call; so does the reference's side: the same code, the same curve."""
+    from grader.pictures import _seeded
+
+    session = Session(submission().resolve(), COURSE.limits, COURSE.seed)
+    try:
+        networks = session.module("networks", {}, "networks")
+        student = plotting.training_losses(networks.TwoLayerNet, networks.train)
+    finally:
+        session.close()
+    reference = REFERENCE.module("networks")
+    here = plotting.training_losses(_seeded(reference.TwoLayerNet, COURSE.seed), _seeded(reference.train, COURSE.seed))
+    assert len(student) == plotting.TRAINING["iters_num"]
+    assert student == here
+    assert student[-1] < 0.2 * student[0]
+
+
+@pytest.mark.parametrize("picture", ["descent", "training"])
+def test_grade_plot_saves_a_png_and_prints_its_path(tmp_path: Path, picture: str):
+    out = tmp_path / "pictures" / f"{picture}.png"
+    out.parent.mkdir()
+    run = grade("plot", picture, str(ROOT / "solutions"), "-o", str(out), cwd=ROOT)
+    assert run.code == 0, run.stderr
+    assert run.stdout.strip() == str(out)
+    width, height = png_size(out)
+    assert width > 700 and height > 400
+
+
+def test_grade_plot_default_name_and_learning_rates(tmp_path: Path):
+    run = grade("plot", "descent", str(ROOT / "exercises"), "--course", str(ROOT), cwd=tmp_path)
+    assert run.code == 2
+    assert run.stderr.strip() == (
+        "grade: error: cannot draw your code: gradient_descent is not written yet (it raises NotImplementedError)"
+    )
+    run = grade("plot", "descent", str(ROOT / "solutions"), "--course", str(ROOT), "--lr", "0.3", cwd=tmp_path)
+    assert (run.code, run.stdout.strip()) == (0, "descent.png")
+    png_size(tmp_path / "descent.png")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["training", "--lr", "3"], "--lr is for `grade plot descent` only"),
+        (["descent", "--lr", "nan"], "--lr nan: a learning rate must be a finite number"),
+        (["descent", "nowhere"], "nowhere is not a directory of exercise modules"),
+    ],
+)
+def test_bad_input_is_one_line_and_status_2(args: list[str], message: str):
+    run = grade("plot", *args)
+    assert (run.code, run.stderr.strip()) == (2, f"grade: error: {message}")
+
+
+def test_without_matplotlib_one_line_says_how_to_install_it(tmp_path: Path):
+    """A real interpreter in which `import matplotlib` fails, as on an install without the plot extra."""
+    code = "import sys; sys.modules['matplotlib'] = None; from grader.cli import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "plot", "descent", str(ROOT / "solutions"), "--course", str(ROOT)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == 'grade: error: pictures need matplotlib: pip install "dlfs-ch4-grader[plot]"'
+    assert not (tmp_path / "descent.png").exists()
+
+
+def test_grade_check_never_imports_matplotlib():
+    """Python's own import log of a whole `grade check` run names no matplotlib module."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "grader", "check", "solutions", "-e", "descent"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")]
+    assert "grader.runner" in imported  # the check ran, and importtime saw its imports
+    assert not [name for name in imported if name.split(".")[0] == "matplotlib"]
+
+
+def test_the_notebook_helpers_draw_the_notebooks_own_functions(capsys):
+    """show_descent and show_training take plain functions (a notebook's); an unwritten one prints one line."""
+    descent = REFERENCE.module("descent")
+    figure = plotting.show_descent(descent.gradient_descent, lrs=(0.1, 10))
+    assert [t.get_text() for t in figure.axes[0].get_legend().get_texts()][2:] == [
+        "lr = 0.1 (converged)",
+        "lr = 10 (diverged)",
+    ]
+
+    def unwritten(f, init_x, lr=0.01, step_num=100):
+        raise NotImplementedError
+
+    assert plotting.show_descent(unwritten) is None
+    assert capsys.readouterr().out == "Write the functions above first, then run this cell again to see the picture.\n"

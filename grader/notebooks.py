@@ -29,6 +29,11 @@ BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 SETUP_CELL = "setup"
 SETUP_CODE = "from grader.notebook import check, import_notebooks\n\nimport_notebooks()"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+# A locked cell after the answers that draws the student's own functions (grader.plotting; needs matplotlib).
+PICTURES = {
+    "descent": "from grader.plotting import show_descent\n\nshow_descent(gradient_descent);",
+    "networks": "from grader.plotting import show_training\n\nshow_training(TwoLayerNet, train);",
+}
 
 
 # The fixed Markdown of every notebook, message ids of the `course` gettext domain like the task texts.
@@ -72,6 +77,8 @@ def source_notebook(course: Course, exercise: Exercise, tests: Tests) -> Noteboo
     for definition in definitions:
         cells.append(v4.new_markdown_cell(f"## `{definition.heading}`\n\n{_markdown(definition.docstring)}"))
         cells.append(_code(v4, definition.code, definition.name, solution=True))
+    if exercise.module in PICTURES:
+        cells.append(_code(v4, PICTURES[exercise.module], "picture"))
     cells.append(v4.new_markdown_cell(f"## {course_text(TESTS_HEADING)}\n\n{course_text(TESTS_TEXT)}"))
     for name in tests.public:
         cells.append(_code(v4, _call(exercise, name), _grade_id(name), points=tests.points_each))

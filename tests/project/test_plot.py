@@ -210,3 +210,24 @@ def test_the_notebook_helpers_draw_the_notebooks_own_functions(capsys):
 
     assert plotting.show_descent(unwritten) is None
     assert capsys.readouterr().out == "Write the functions above first, then run this cell again to see the picture.\n"
+
+
+def test_the_published_notebooks_show_the_pictures_in_a_kernel(tmp_path: Path, monkeypatch):
+    """The descent and networks notebooks (here their sources, which hold the reference code) have a locked cell
+    that draws the notebook's own functions: run in a real kernel, it displays a PNG and raises nothing."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from grader.notebooks import Tests, source_notebook
+
+    for exercise in COURSE.exercises:
+        nbformat.write(source_notebook(COURSE, exercise, Tests([], [], 0.0)), tmp_path / f"{exercise.id}.ipynb")
+    monkeypatch.setenv("GRADE_COURSE", str(ROOT))
+    for exercise in ("descent", "networks"):
+        notebook = nbformat.read(tmp_path / f"{exercise}.ipynb", as_version=4)
+        NotebookClient(notebook, timeout=300, resources={"metadata": {"path": str(tmp_path)}}).execute()
+        pictures = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "picture"]
+        assert len(pictures) == 1, exercise
+        outputs = pictures[0].outputs
+        assert [o.output_type for o in outputs] == ["display_data"], (exercise, outputs)
+        assert set(outputs[0].data) >= {"image/png"}

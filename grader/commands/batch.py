@@ -54,6 +54,7 @@ def batch(
             label=ngettext("grading {n} submission", "grading {n} submissions", len(entries)).format(n=len(entries)),
             file=sys.stderr,
             show_pos=True,
+            hidden=not sys.stderr.isatty(),  # a bar for a person at a terminal; nothing in CI logs or pipes
         ) as bar:
             outcomes = batching.grade_all(course, entries, seed, isolation, jobs, lambda _outcome: bar.update(1))
     batching.write_outputs(course, outcomes, out)

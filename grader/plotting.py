@@ -43,7 +43,9 @@ class DescentTrace:
     @property
     def behaviour(self) -> str:
         start, norms = np.linalg.norm(self.points[0]), np.linalg.norm(self.points, axis=1)
-        if not np.all(np.isfinite(norms)) or norms.max() > 10 * start:
+        if not np.all(np.isfinite(norms)):
+            return _("reached nan or inf")
+        if norms.max() > 10 * start:
             return _("diverged")
         if np.linalg.norm(self.points[-1] - self.points[0]) < 1e-3 * start:
             return _("barely moved")
@@ -204,16 +206,15 @@ def _beside(p: np.ndarray, q: np.ndarray) -> tuple[float, float]:
 
 
 def _clip(points: np.ndarray) -> tuple[np.ndarray, bool]:
-    """The path up to where it first leaves the view, ending on the view's edge; True when it left."""
+    """The path up to where it first leaves the view, ending on the view's edge (True), or up to its last finite
+    point (False)."""
     inside = np.all(np.isfinite(points), axis=1) & (np.abs(points).max(axis=1, initial=0) <= VIEW)
     if inside.all():
         return points, False
     first = int(np.argmin(inside))
-    if first == 0:
-        return points[:1], True
-    p, q = points[first - 1], points[first]
-    if not np.all(np.isfinite(q)):
-        return points[:first], True
+    p, q = points[max(first - 1, 0)], points[first]
+    if first == 0 or not np.all(np.isfinite(q)):
+        return points[: max(first, 1)], False
     with np.errstate(divide="ignore", invalid="ignore"):
         # How far along p -> q each bound is crossed; the first crossing is where the path leaves the view.
         t = np.where(np.abs(q) > VIEW, (np.sign(q) * VIEW - p) / (q - p), np.inf)

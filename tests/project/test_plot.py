@@ -86,6 +86,9 @@ def test_a_diverging_path_is_cut_where_it_leaves_the_view():
     np.testing.assert_allclose(shown, [[-3.0, 4.0], [3.75, -5.0]])
     inside = np.array([[-3.0, 4.0], [0.6, -0.8]])
     assert plotting._clip(inside) == (inside, False)
+    shown, left = plotting._clip(np.array([[-3.0, 4.0], [np.nan, np.nan]]))  # a path that reached nan ends before
+    assert not left
+    np.testing.assert_array_equal(shown, [[-3.0, 4.0]])
 
 
 def test_a_descent_that_changes_init_x_still_draws_its_true_path(descent_in_worker):

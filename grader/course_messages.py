@@ -32,6 +32,7 @@ def message_ids(course: Course) -> list[str]:
 
 
 def catalog_path(lang: str) -> Path:
+    """LANG's catalog of the course's texts."""
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 

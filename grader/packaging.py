@@ -4,6 +4,7 @@ what is secret. Files are gathered as {relative path: bytes}, so a directory and
 
 from __future__ import annotations
 
+import ast
 import json
 from importlib import metadata
 from pathlib import Path
@@ -29,6 +30,36 @@ def grader_files() -> Files:
     pyproject = render("pyproject.toml.tmpl", VERSION=metadata.version(DISTRIBUTION), DEPENDENCIES=json.dumps(requires))
     files["pyproject.toml"] = pyproject.encode()
     return files
+
+
+def withhold_messages(files: Files, withheld: frozenset[str]) -> Files:
+    """FILES with the translations of the WITHHELD messages taken out of every gettext catalog."""
+    return files | {name: without_messages(data, withheld) for name, data in files.items() if name.endswith(".po")}
+
+
+def without_messages(catalog: bytes, withheld: frozenset[str]) -> bytes:
+    """A gettext catalog without the entries for the WITHHELD message ids."""
+    import polib
+
+    po = polib.pofile(catalog.decode("utf-8"))
+    secret = [entry for entry in po if entry.msgid in withheld]
+    for entry in secret:
+        po.remove(entry)
+    return str(po).encode("utf-8") if secret else catalog
+
+
+def hidden_messages(course: Course, public: Files) -> frozenset[str]:
+    """The strings of the hidden suites that no PUBLIC Python file holds: their translations, shipped with
+    the grader, would tell what the hidden suites check."""
+    hidden = set().union(
+        *(_strings(e.hidden.read_bytes()) for e in course.exercises if e.hidden and e.hidden.is_file())
+    )
+    shown = set().union(*(_strings(data) for name, data in public.items() if name.endswith(".py")))
+    return frozenset(hidden - shown)
+
+
+def _strings(source: bytes) -> set[str]:
+    return {n.value for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
 
 
 def tree(directory: Path) -> Files:

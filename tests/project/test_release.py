@@ -164,3 +164,17 @@ def test_the_student_workflow_runs_grade_check_and_writes_the_summary(tmp_path):
     assert "pip install -q -e ." in script
     assert re.search(r"grade check --format markdown --output (\S+).*cat \1 >> \"\$GITHUB_STEP_SUMMARY\"", script, re.S)
     assert 'exit "$status"' in script
+
+
+def test_translations_of_what_only_a_hidden_suite_says_stay_behind():
+    from grader.packaging import without_messages
+
+    catalog = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "an int array was truncated"\nmsgstr "abgeschnitten"\n\n'
+        'msgid "expected {want}"\nmsgstr "erwartet {want}"\n'
+    )
+    kept = without_messages(catalog.encode(), frozenset({"an int array was truncated"})).decode()
+    assert "truncated" not in kept and "abgeschnitten" not in kept
+    assert 'msgid "expected {want}"' in kept and 'msgstr "erwartet {want}"' in kept
+    assert without_messages(catalog.encode(), frozenset({"not in it"})) == catalog.encode()

@@ -73,3 +73,13 @@ def _clear_earlier_release(out: Path) -> None:
         path = (out / name).resolve()
         if path.is_relative_to(root) and path.is_file():
             path.unlink()
+
+
+def write_instructor_workflow(path: Path) -> None:
+    """The workflow for the course's private repository that grades every student repository (see the
+    template's header for what it needs)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render("grade-students.yml.tmpl"), encoding="utf-8")
+    except OSError as exc:
+        raise GradingError(_("cannot write {path}: {reason}").format(path=path, reason=exc.strerror)) from None

@@ -30,14 +30,13 @@ def release(out: Path, instructor_workflow: Path | None, course_dir: Path | None
     GitHub Actions workflow that runs `grade check` on every push. Nothing of the solutions or the hidden
     suites goes into OUT."""
     from grader.release import release as write_release
-    from grader.templates import render
+    from grader.release import write_instructor_workflow
 
     course = load(course_dir)
     files = write_release(course, out)
     click.echo(_("released {count} files to {out}; students run: grade check").format(count=len(files), out=out))
     if instructor_workflow is not None:
-        instructor_workflow.parent.mkdir(parents=True, exist_ok=True)
-        instructor_workflow.write_text(render("grade-students.yml.tmpl"), encoding="utf-8")
+        write_instructor_workflow(instructor_workflow)
         click.echo(
             _("wrote {path}: it needs students.txt and the secrets GRADE_SEED and STUDENT_REPOS_TOKEN").format(
                 path=instructor_workflow

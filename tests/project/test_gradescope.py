@@ -168,3 +168,12 @@ def test_the_zip_is_the_same_for_the_same_course_and_seed(tmp_path):
         assert {f"tests/hidden/test_{e}.py" for e in MODULES} <= names
         assert {f"solutions/{m}.py" for m in MODULES.values()} <= names
         assert f'GRADE_SEED:-{SEED}}}"' in zipped.read("run_autograder").decode()
+
+
+def test_a_course_without_solutions_gets_no_autograder(tmp_path):
+    student_copy = tmp_path / "student"
+    assert grade("release", "--out", str(student_copy)).code == 0
+    run = grade("gradescope", "--out", str(tmp_path / "a.zip"), "--course", str(student_copy))
+    assert run.code == 2 and run.stderr.count("\n") == 1
+    assert "the autograder needs the reference solutions" in run.stderr
+    assert not (tmp_path / "a.zip").exists()

@@ -23,9 +23,9 @@ from grader.i18n import _
 @course_option
 @lang_option
 def gradescope(out: Path, seed: int | None, course_dir: Path | None) -> None:
-    """Build the Gradescope autograder zip OUT: setup.sh and run_autograder at its root, the grader, and the
-    course with its hidden suites and solutions. On Gradescope every submission (modules or notebooks, flat or in a folder) is graded into
-    results.json; where bubblewrap runs, student code cannot see the course."""
+    """Build the Gradescope autograder zip OUT: setup.sh and run_autograder at its root, the grader, and the course
+    with its hidden suites and solutions. On Gradescope every submission (modules or notebooks, flat or in a folder)
+    is graded into results.json; where bubblewrap runs, student code cannot see the course."""
     from grader.gradescope_bundle import build
 
     course = load(course_dir)

@@ -26,9 +26,9 @@ from grader.i18n import _
 @course_option
 @lang_option
 def release(out: Path, instructor_workflow: Path | None, course_dir: Path | None) -> None:
-    """Write the students' repository to OUT: the stubs, the public suites, a course.yaml without secrets, the grader, a README and a
-    GitHub Actions workflow that runs `grade check` on every push. Nothing of the solutions or the hidden
-    suites goes into OUT."""
+    """Write the students' repository to OUT: the stubs, the public suites, a course.yaml without secrets, the grader,
+    a README and a GitHub Actions workflow that runs `grade check` on every push. Nothing of the solutions or the
+    hidden suites goes into OUT."""
     from grader.release import release as write_release
     from grader.release import write_instructor_workflow
 

@@ -72,6 +72,16 @@ def translate(domain: str, message: str, lang: str | None = None) -> str:
     return _catalog(lang, domain).get(message) or message
 
 
+def message_ids() -> list[str]:
+    """Every English text the grader and the course can say (tests/project/test_i18n.py keeps the catalogs
+    complete, so the German ones list them all)."""
+    ids: list[str] = []
+    for domain in ("grader", "course"):
+        for key in _catalog("de", domain):
+            ids += key if isinstance(key, tuple) else [key]
+    return ids
+
+
 def _plural_index(lang: str, n: int) -> int:
     return 0 if lang == "ja" else int(n != 1)
 

@@ -224,9 +224,9 @@ class Worker:
         from (the grader words the message, in the student's language)."""
         if isinstance(exc, SystemExit):
             return {"kind": "exit", "type": "SystemExit", "message": _clip(repr(exc.code))}
-        where = {}
-        if isinstance(exc, SyntaxError) and exc.filename:
-            where = {"file": os.path.basename(exc.filename), "line": exc.lineno}
+        where, message = {}, _safe_str(exc)
+        if isinstance(exc, SyntaxError) and exc.filename:  # its str() ends in "(file, line N)": say that once
+            where, message = {"file": os.path.basename(exc.filename), "line": exc.lineno}, str(exc.msg)
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
             if frame.filename.startswith(self.submission + os.sep):
                 where = {"file": os.path.basename(frame.filename), "line": frame.lineno}
@@ -234,7 +234,7 @@ class Worker:
         kind = "not_implemented" if isinstance(exc, NotImplementedError) else "raised"
         if isinstance(exc, ReferenceFailure):
             kind = "reference"
-        return {"kind": kind, "type": type(exc).__name__, "message": _clip(_safe_str(exc)), **where}
+        return {"kind": kind, "type": type(exc).__name__, "message": _clip(message), **where}
 
 
 class StudentFailure(Exception):

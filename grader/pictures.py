@@ -3,7 +3,6 @@ solutions) here beside it, and the figure is saved as a PNG."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,22 +27,14 @@ def draw(
     isolation: str | None = None,
 ) -> Path:
     """Draw PICTURE ("descent" or "training") of SUBMISSION's own code and save it to OUT; returns OUT."""
-    from grader.reference import Reference
-    from grader.remote import Session, StudentCodeError
-    from grader.runner import ISOLATION_VARIABLE, _secret_paths
-    from grader.sandbox import choose_isolation
+    from grader.remote import StudentCodeError
+    from grader.runner import load_reference, open_session
 
     plotting.require_matplotlib()
-    if not submission.is_dir():
-        raise GradingError(_("{path} is not a directory of exercise modules").format(path=submission))
     exercise = course.exercise(PICTURES[picture])
-    reference = None
-    if course.has_solutions:  # imported before any student code runs, as in grading
-        reference = Reference(course.solutions_dir)
-        reference.load_all([e.module for e in course.exercises])
-        reference = reference.module(exercise.module)
-    mode = choose_isolation(isolation or os.environ.get(ISOLATION_VARIABLE, "auto"), _secret_paths(course))
-    session = Session(submission.resolve(), course.limits, seed, isolation=mode)
+    reference = load_reference(course)
+    reference = reference.module(exercise.module) if reference else None
+    session = open_session(course, submission, seed, isolation)
     student = session.module(exercise.module, {}, exercise.module)
     try:
         if picture == "descent":

@@ -18,6 +18,7 @@ import numpy as np
 from grader.errors import GradingError
 from grader.i18n import _, ngettext
 from grader.probes import Probe
+from grader.testing import blobs
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -90,27 +91,19 @@ def _point(value: Any, lr: float, steps: int) -> np.ndarray:
 
 
 def _describe(value: Any) -> str:
-    """What came back, in a few words: `a tuple of 2 items`, `an ndarray of shape (3,)`, `a NoneType`."""
+    """What came back, in a few words: `a value of type tuple with 2 items`."""
     kind = type(value).__name__
-    article = "an" if kind[:1].lower() in "aeiou" else "a"
     if isinstance(value, (tuple, list)):
-        return _("{article} {kind} of {n} items").format(article=article, kind=kind, n=len(value))
+        return _("a value of type {kind} with {n} items").format(kind=kind, n=len(value))
     shape = getattr(value, "shape", None)
     if shape is not None:
-        return _("{article} {kind} of shape {shape}").format(article=article, kind=kind, shape=shape)
-    return f"{article} {kind}"
-
-
-def blobs(rng: np.random.Generator, n: int = DATA_POINTS, classes: int = DATA_CLASSES) -> tuple[np.ndarray, ...]:
-    """The suites' small synthetic data set: Gaussian blobs in the plane, one-hot targets."""
-    centers = rng.normal(scale=3.0, size=(classes, 2))
-    labels = rng.integers(0, classes, size=n)
-    return centers[labels] + rng.normal(scale=0.6, size=(n, 2)), np.eye(classes)[labels]
+        return _("a value of type {kind} and shape {shape}").format(kind=kind, shape=shape)
+    return _("a value of type {kind}").format(kind=kind)
 
 
 def training_losses(two_layer_net: Callable, train: Callable) -> list[float]:
     """The loss after every step of TRAIN on the suites' blobs, for a TWO_LAYER_NET of the suites' size."""
-    x, t = blobs(np.random.default_rng(DATA_SEED))
+    x, t = blobs(np.random.default_rng(DATA_SEED), DATA_POINTS, DATA_CLASSES)
     losses = train(two_layer_net(**NETWORK), x, t, **TRAINING)
     try:
         values = [float(v) for v in losses]

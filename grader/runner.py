@@ -5,12 +5,17 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.course import Course, Exercise
 from grader.errors import GradingError
 from grader.i18n import _
 from grader.results import ExerciseResult, GradeReport, TestResult
 from grader.sandbox import choose_isolation, start_worker
+
+if TYPE_CHECKING:
+    from grader.reference import Reference
+    from grader.remote import Session
 
 SEED_VARIABLE, ISOLATION_VARIABLE = "GRADE_SEED", "GRADE_ISOLATION"
 # pytest's own plugins that grading never uses; the exception hooks also run gc.collect() twice (~40 ms).
@@ -50,24 +55,41 @@ def check(
 
     ISOLATION is "auto" (the default, or $GRADE_ISOLATION), "process" or "namespace" (see grader.sandbox).
     """
-    if not submission.is_dir():
-        raise GradingError(_("{path} is not a directory of exercise modules").format(path=submission))
-    _refuse_outside_links(submission)
     started = time.monotonic()
     exercises = [course.exercise(e) for e in exercise_ids] if exercise_ids else list(course.exercises)
-    mode = choose_isolation(isolation or os.environ.get(ISOLATION_VARIABLE, "auto"), _secret_paths(course))
-    worker = start_worker(submission.resolve(), course.limits, mode)  # its start-up overlaps the imports below
-    from grader.remote import Session
-
-    session = Session(submission.resolve(), course.limits, seed, worker=worker, isolation=mode)
+    session = open_session(course, submission, seed, isolation)
     try:
         plugin = _run_pytest(course, session, exercises)
     finally:
         session.close()
-    report = GradeReport(course.title, seed, mode.mode, [_score(e, plugin) for e in exercises])
+    report = GradeReport(course.title, seed, session.isolation.mode, [_score(e, plugin) for e in exercises])
     _note_dependencies(course, report)
     report.duration = time.monotonic() - started
     return report
+
+
+def open_session(course: Course, submission: Path, seed: int, isolation: str | None = None) -> Session:
+    """A session on SUBMISSION (a directory of modules) whose worker is already starting, isolated as ISOLATION
+    ("auto" by default, or $GRADE_ISOLATION; "process" or "namespace", see grader.sandbox) says."""
+    if not submission.is_dir():
+        raise GradingError(_("{path} is not a directory of exercise modules").format(path=submission))
+    _refuse_outside_links(submission)
+    mode = choose_isolation(isolation or os.environ.get(ISOLATION_VARIABLE, "auto"), _secret_paths(course))
+    worker = start_worker(submission.resolve(), course.limits, mode)  # its start-up overlaps the grader's imports
+    from grader.remote import Session
+
+    return Session(submission.resolve(), course.limits, seed, worker=worker, isolation=mode)
+
+
+def load_reference(course: Course) -> Reference | None:
+    """The reference solutions, all imported now, before any student code runs; None without solutions."""
+    if not course.has_solutions:
+        return None
+    from grader.reference import Reference
+
+    reference = Reference(course.solutions_dir)
+    reference.load_all([e.module for e in course.exercises])
+    return reference
 
 
 def _refuse_outside_links(submission: Path) -> None:
@@ -98,11 +120,8 @@ def collect(course: Course, exercises: list[Exercise]) -> dict[tuple[str, str], 
 
 def _run_pytest(course: Course, session, exercises: list[Exercise]):
     from grader.plugin import GradingPlugin
-    from grader.reference import Reference
 
-    reference = Reference(course.solutions_dir) if course.has_solutions else None
-    if reference is not None:
-        reference.load_all([e.module for e in course.exercises])
+    reference = load_reference(course)
     session.reference = reference.function if reference else None
     plugin = GradingPlugin(course, session, reference)
     _pytest(course, plugin, exercises)
@@ -126,6 +145,7 @@ def _pytest(course: Course, plugin, exercises: list[Exercise], *options: str) ->
         "no:warnings",
         *(arg for name in _UNUSED_PLUGINS for arg in ("-p", f"no:{name}")),
         "--noconftest",
+        "--assert=plain",  # the suites fail with sentences of their own; rewriting them cost ~70 ms a run
         "--import-mode=importlib",
         "--rootdir",
         str(course.root),

@@ -20,6 +20,14 @@ def Fn(name: str, **params: Any) -> Probe:
     return Probe(name, tuple(sorted(params.items())))
 
 
+def blobs(rng: np.random.Generator, n: int = 60, classes: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """A small synthetic data set, made here so that nothing is downloaded: Gaussian blobs in the plane and
+    their one-hot targets (the networks' suites and `grade plot training` train on it)."""
+    centers = rng.normal(scale=3.0, size=(classes, 2))
+    labels = rng.integers(0, classes, size=n)
+    return centers[labels] + rng.normal(scale=0.6, size=(n, 2)), np.eye(classes)[labels]
+
+
 def fail(message: str) -> None:
     raise Mismatch(message)
 

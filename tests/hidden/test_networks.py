@@ -3,7 +3,7 @@
 import numpy as np
 
 from grader.i18n import _
-from grader.testing import expect_array, expect_number, fail
+from grader.testing import blobs, expect_array, expect_number, fail
 
 KEYS = ["W1", "W2", "b1", "b2"]
 
@@ -75,9 +75,7 @@ def test_weight_init_std_is_honoured(student, rng):
 def test_training_follows_the_reference(student, reference, rng):
     """train from the same weights with the same seed takes the reference's steps: same losses, same params."""
     classes = int(rng.integers(2, 4))
-    centers = rng.normal(scale=3.0, size=(classes, 2))
-    labels = rng.integers(0, classes, size=30)
-    x, t = centers[labels] + rng.normal(scale=0.6, size=(30, 2)), np.eye(classes)[labels]
+    x, t = blobs(rng, 30, classes)
     sizes = (2, 3, classes)
     net = student.TwoLayerNet(*sizes, weight_init_std=0.5)
     ref = twin(net, reference, sizes)

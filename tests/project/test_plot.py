@@ -113,7 +113,7 @@ def test_a_descent_that_ignores_step_num_is_flagged(descent_in_worker):
 
 def test_a_descent_that_returns_a_history_is_named(descent_in_worker):
     mutant = descent_in_worker(descent=ROOT / "tests" / "mutants" / "descent__returns_history.py")
-    with pytest.raises(GradingError, match=r"step_num=1\) returned a tuple of 2 items, not an array of two numbers"):
+    with pytest.raises(GradingError, match=r"step_num=1\) returned a value of type tuple with 2 items, not an array"):
         plotting.descent_trace(mutant, 0.1)
 
 

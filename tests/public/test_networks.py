@@ -3,18 +3,11 @@
 import numpy as np
 
 from grader.i18n import _
-from grader.testing import expect_array, expect_number, fail
+from grader.testing import blobs, expect_array, expect_number, fail
 
 BOOK_W = np.array([[0.47355232, 0.9977393, 0.84668094], [0.85557411, 0.03563661, 0.69422093]])
 BOOK_X, BOOK_T = np.array([0.6, 0.9]), np.array([0, 0, 1])
 KEYS = ["W1", "W2", "b1", "b2"]
-
-
-def blobs(rng, n=60, classes=3):
-    """A small synthetic data set: Gaussian blobs in the plane, one-hot targets."""
-    centers = rng.normal(scale=3.0, size=(classes, 2))
-    labels = rng.integers(0, classes, size=n)
-    return centers[labels] + rng.normal(scale=0.6, size=(n, 2)), np.eye(classes)[labels]
 
 
 def params_of(net, sizes):

@@ -79,3 +79,8 @@ class GradeReport:
     def tests(self):
         """Every (exercise, test) pair, in course order."""
         return ((e, t) for e in self.exercises for t in e.tests)
+
+
+def points(value: float) -> str:
+    """Points as people read them: 20, 8.33, 0.5 (two decimals at most, no trailing zeros)."""
+    return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0")

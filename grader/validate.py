@@ -32,6 +32,7 @@ class Verdict:
     name: str
     report: GradeReport
     problems: list[str]
+    caught_by: list[str]  # for a mistake: the tests of its own exercise that failed
 
     @property
     def ok(self) -> bool:
@@ -102,7 +103,7 @@ def mutated_copy(course: Course, mutant: Mutant, submission: Path) -> Path:
 
 def _expect(course: Course, name: str, submission: Path, seed: int, want) -> Verdict:
     report = runner.check(course, submission, [], seed)
-    problems = []
+    problems, caught_by = [], []
     for exercise in report.exercises:
         expected = want(exercise.id)
         if expected == "full" and exercise.score < exercise.max_score:
@@ -116,6 +117,8 @@ def _expect(course: Course, name: str, submission: Path, seed: int, want) -> Ver
             problems.append(
                 _("{id} earned {points} points with a stub").format(id=exercise.id, points=f"{exercise.score:g}")
             )
-        elif expected == "loses" and exercise.score >= exercise.max_score:
-            problems.append(_("{id} kept full marks: no test catches this mistake").format(id=exercise.id))
-    return Verdict(name, report, problems)
+        elif expected == "loses":
+            caught_by = [t.name for t in exercise.tests if not t.passed]
+            if not caught_by:
+                problems.append(_("{id} kept full marks: no test catches this mistake").format(id=exercise.id))
+    return Verdict(name, report, problems, caught_by)

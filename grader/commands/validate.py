@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
 
 from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, lang_option, load
 from grader.i18n import _, ngettext
+from grader.results import points
+from grader.validate import Verdict
+from grader.validate import validate as run_validation
 
 
 @click.command()
@@ -18,20 +22,11 @@ from grader.i18n import _, ngettext
 def validate(seed: int | None, course_dir: Path | None) -> None:
     """Prove the course: the reference passes, stubs earn zero, every mutant in tests/mutants/ is caught."""
     from grader import runner
-    from grader.validate import validate as run_validation
 
     course = load(course_dir)
     verdicts = run_validation(course, runner.resolve_seed(course, seed))
-    ids = [e.id for e in course.exercises]
-    head, ok, problem_mark = _("submission"), _("ok"), _("PROBLEM")
-    width = max(len(head), *(len(v.name) for v in verdicts))
-    click.echo(f"{head:<{width}}  " + "  ".join(f"{i[:8]:>8}" for i in ids) + "  " + _("verdict"))
-    for verdict in verdicts:
-        scores = {e.id: f"{e.score:g}/{e.max_score:g}" for e in verdict.report.exercises}
-        cells = "  ".join(f"{scores.get(i, '-'):>8}" for i in ids)
-        click.echo(f"{verdict.name:<{width}}  {cells}  {ok if verdict.ok else problem_mark}")
-        for problem in verdict.problems:
-            click.echo(f"{'':<{width}}    - {problem}")
+    for line in table(verdicts, [e.id for e in course.exercises]):
+        click.echo(line)
     broken = sum(not v.ok for v in verdicts)
     click.echo(
         ngettext(
@@ -41,3 +36,32 @@ def validate(seed: int | None, course_dir: Path | None) -> None:
         ).format(ok=len(verdicts) - broken, n=len(verdicts))
     )
     sys.exit(EXIT_FAILED if broken else EXIT_PASSED)
+
+
+def table(verdicts: list[Verdict], ids: list[str]) -> list[str]:
+    """One row per submission (its points per exercise and the verdict), each mistake's row followed by the
+    tests that caught it and each broken promise."""
+    head = [_("submission"), *ids, _("verdict")]
+    rows = [head]
+    for verdict in verdicts:
+        scores = {e.id: f"{points(e.score)}/{points(e.max_score)}" for e in verdict.report.exercises}
+        rows.append([verdict.name, *(scores.get(i, "-") for i in ids), _("ok") if verdict.ok else _("PROBLEM")])
+    widths = [max(_width(row[c]) for row in rows) for c in range(len(head))]
+    lines = []
+    for row, verdict in zip(rows, [None, *verdicts], strict=True):
+        scores = [_pad(cell, width, right=True) for cell, width in zip(row[1:-1], widths[1:-1], strict=True)]
+        lines.append("  ".join([_pad(row[0], widths[0]), *scores, row[-1]]))
+        if verdict is not None and verdict.caught_by:
+            lines.append("    " + _("caught by: {tests}").format(tests=", ".join(verdict.caught_by)))
+        lines += ["    - " + problem for problem in (verdict.problems if verdict else [])]
+    return lines
+
+
+def _width(text: str) -> int:
+    """Columns TEXT takes in a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    fill = " " * (width - _width(text))
+    return fill + text if right else text + fill

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from grader.i18n import _, ngettext
-from grader.results import GradeReport
+from grader.results import GradeReport, points
 
 
 def render(report: GradeReport, color: bool = False) -> str:
-    score = _("{score} / {max_score} points").format(score=f"{report.score:g}", max_score=f"{report.max_score:g}")
+    score = _("{score} / {max_score} points").format(score=points(report.score), max_score=points(report.max_score))
     lines = [f"## {_cell(report.title)}", "", f"**{score}**", ""]
     if report.pending_tests:
         pending = ngettext(
@@ -15,14 +15,15 @@ def render(report: GradeReport, color: bool = False) -> str:
             "{n} hidden tests worth {points} points run at grading.",
             report.pending_tests,
         )
-        lines += [pending.format(n=report.pending_tests, points=f"{report.pending_points:g}"), ""]
+        lines += [pending.format(n=report.pending_tests, points=points(report.pending_points)), ""]
     header = (_("Exercise"), _("Points"), _("Tests passed"))
     lines += ["| | " + " | ".join(header) + " |", "|---|---|---:|---:|"]
     for e in report.exercises:
         passed = sum(t.passed for t in e.tests)
         mark = "✅" if e.passed else "❌"
         lines.append(
-            f"| {mark} | {_cell(e.title)} (`{e.id}`) | {e.score:g} / {e.max_score:g} | {passed} / {len(e.tests)} |"
+            f"| {mark} | {_cell(e.title)} (`{e.id}`) | {points(e.score)} / {points(e.max_score)} "
+            f"| {passed} / {len(e.tests)} |"
         )
     failing = [(e, t) for e, t in report.tests() if not t.passed]
     status = {"failed": _("failed"), "error": _("error"), "timeout": _("timeout")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from grader.i18n import _, ngettext
-from grader.results import ExerciseResult, GradeReport
+from grader.results import ExerciseResult, GradeReport, points
 
 _MARKS = {"passed": ("✔", "green"), "failed": ("✘", "red"), "error": ("✘", "red"), "timeout": ("⏱", "red")}
 _OUTPUT_LINES = 8
@@ -21,14 +21,14 @@ def render(report: GradeReport, color: bool = False) -> str:
         lines += _exercise_lines(exercise, width, paint)
     lines.append("")
     total = _("Total: {score} / {max_score} points").format(
-        score=_points(report.score), max_score=_points(report.max_score)
+        score=points(report.score), max_score=points(report.max_score)
     )
     if report.pending_tests:
         total += "  " + ngettext(
             "(+ {n} hidden test worth {points} points runs at grading)",
             "(+ {n} hidden tests worth {points} points run at grading)",
             report.pending_tests,
-        ).format(n=report.pending_tests, points=_points(report.pending_points))
+        ).format(n=report.pending_tests, points=points(report.pending_points))
     lines.append(paint(total, "green" if report.passed else "yellow", bold=True))
     failing = [e.id for e in report.exercises if not e.passed]
     if failing:
@@ -41,14 +41,14 @@ def render(report: GradeReport, color: bool = False) -> str:
 
 
 def _exercise_lines(exercise: ExerciseResult, width: int, paint) -> list[str]:
-    points = f"{_points(exercise.score)} / {_points(exercise.max_score)}"
+    earned = f"{points(exercise.score)} / {points(exercise.max_score)}"
     if exercise.passed:
         head = paint(f"✔ {exercise.id:<{width}}", "green")
     elif not exercise.started:
         head = paint(f"· {exercise.id:<{width}}", "white")
     else:
         head = paint(f"✘ {exercise.id:<{width}}", "red")
-    lines = [f"{head}  {points:>11}  {exercise.title}"]
+    lines = [f"{head}  {earned:>11}  {exercise.title}"]
     if not exercise.started:
         count = len(exercise.tests)
         lines.append(
@@ -78,7 +78,3 @@ def _exercise_lines(exercise: ExerciseResult, width: int, paint) -> list[str]:
             )
             lines += [f"        | {line}" for line in shown]
     return lines
-
-
-def _points(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0")

@@ -52,6 +52,10 @@ def test_validate_catches_every_known_mistake():
     mutants = list((ROOT / "tests" / "mutants").glob("*.py"))
     assert len(mutants) >= 25
     assert f"{len(mutants) + 2} of {len(mutants) + 2} submissions graded as the course promises" in run.stdout
+    lines = run.stdout.splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("differentiation__forward_difference "))
+    assert lines[row].split()[1:3] == ["15/15", "3/10"]  # the table: points per exercise, losses then differentiation
+    assert lines[row + 1].strip().startswith("caught by: test_derivative_of_cube,")  # which tests caught it
 
 
 def test_a_students_copy_without_hidden_suites_says_what_runs_at_grading(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -25,7 +26,8 @@ class Run:
 
 
 def grade(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 120) -> Run:
-    """Run `grade ARGS` as a user would, in a fresh interpreter."""
+    """Run `grade ARGS` as a user would, in a fresh interpreter (in English, unless ENV says otherwise)."""
+    env = env if env is not None else {**os.environ, "GRADE_LANG": "en"}
     done = subprocess.run(
         [sys.executable, "-m", "grader", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
     )

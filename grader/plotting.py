@@ -7,6 +7,7 @@ on a bare Agg canvas, so no GUI backend and no pyplot state are involved.
 
 from __future__ import annotations
 
+import functools
 import io
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from grader import i18n
 from grader.errors import GradingError
 from grader.i18n import _, ngettext
 from grader.probes import Probe
@@ -29,6 +31,8 @@ STEPS = 100
 VIEW = 5.0  # the contour plot shows [-VIEW, VIEW]²
 # The suites' small data set (tests/public/test_networks.py) and its training run, with more steps for a curve.
 DATA_SEED, DATA_POINTS, DATA_CLASSES = 4, 40, 2
+# Fonts with Japanese glyphs, as Debian (fonts-noto-cjk, fonts-ipaexfont), macOS and Windows name them.
+JAPANESE_FONTS = ("Noto Sans CJK JP", "IPAexGothic", "IPAGothic", "Hiragino Sans", "Yu Gothic", "Meiryo", "MS Gothic")
 NETWORK = {"input_size": 2, "hidden_size": 3, "output_size": 2, "weight_init_std": 0.5}
 TRAINING = {"iters_num": 60, "batch_size": 10, "learning_rate": 2.0, "seed": 4}
 
@@ -126,6 +130,33 @@ def require_matplotlib() -> None:
         raise GradingError(_('pictures need matplotlib: pip install "dlfs-ch4-grader[plot]"')) from None
 
 
+def _in_a_drawable_language(draw: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Japanese labels need a Japanese font: with one installed the figure uses it; without one it is drawn in
+    English, not in empty boxes."""
+
+    @functools.wraps(draw)
+    def drawn(*args: Any, **kwargs: Any) -> Figure:
+        import matplotlib
+        from matplotlib import font_manager
+
+        lang = i18n.current()
+        if lang != "ja":
+            return draw(*args, **kwargs)
+        installed = {font.name for font in font_manager.fontManager.ttflist}
+        font = next((name for name in JAPANESE_FONTS if name in installed), None)
+        if font is not None:
+            with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": [font, "DejaVu Sans"]}):
+                return draw(*args, **kwargs)
+        i18n.use("en")
+        try:
+            return draw(*args, **kwargs)
+        finally:
+            i18n.use(lang)
+
+    return drawn
+
+
+@_in_a_drawable_language
 def draw_descent(traces: Sequence[DescentTrace], reference: Sequence[DescentTrace] = ()) -> Figure:
     """Left, the paths on the contour plot of x0² + x1², clipped to the view; right, each path's distance to the
     minimum after every step, on a log scale, where a diverging path stays in the picture. The reference is
@@ -215,6 +246,7 @@ def _clip(points: np.ndarray) -> tuple[np.ndarray, bool]:
     return np.vstack([points[:first], edge]), True
 
 
+@_in_a_drawable_language
 def draw_training(losses: Sequence[float], reference: Sequence[float] = ()) -> Figure:
     """The loss after each training step; the reference's dashed beside it."""
     figure, axes = _figure(figsize=(7.5, 4.5))

@@ -234,3 +234,26 @@ def test_the_published_notebooks_show_the_pictures_in_a_kernel(tmp_path: Path, m
         outputs = pictures[0].outputs
         assert [o.output_type for o in outputs] == ["display_data"], (exercise, outputs)
         assert set(outputs[0].data) >= {"image/png"}
+
+
+def _training_xlabel(lang: str) -> str:
+    from grader import i18n
+
+    i18n.use(lang)
+    try:
+        return plotting.draw_training([1.0, 0.5]).axes[0].get_xlabel()
+    finally:
+        i18n.use("en")
+
+
+def test_a_german_picture_is_labelled_in_german():
+    assert _training_xlabel("de") == "Trainingsschritt" != _training_xlabel("en")
+
+
+def test_without_a_japanese_font_a_japanese_picture_is_drawn_in_english():
+    """Japanese text in a font without Japanese glyphs would show as empty boxes."""
+    from matplotlib import font_manager
+
+    if {font.name for font in font_manager.fontManager.ttflist} & set(plotting.JAPANESE_FONTS):
+        pytest.skip("this machine has a Japanese font")
+    assert _training_xlabel("ja") == "training step"

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from grader.course import Course
 from grader.errors import GradingError
+from grader.i18n import _
 
 MAX_UNZIPPED = 50 * 1024 * 1024
 
@@ -56,15 +57,15 @@ def find_entries(paths: list[Path], course: Course, scratch: Path) -> list[Entry
     entries: list[Entry] = []
     for path in paths:
         if not path.exists():
-            raise GradingError(f"{path} does not exist")
+            raise GradingError(_("{path} does not exist").format(path=path))
         members = [path] if _is_submission(path, course) else sorted(path.iterdir())
         entries += [_entry(member, scratch) for member in members if _is_submission(member, course)]
     names = [e.name for e in entries]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise GradingError(f"two submissions share the name {duplicates[0]!r}: rename one")
+        raise GradingError(_("two submissions share the name {name}: rename one").format(name=repr(duplicates[0])))
     if not entries:
-        raise GradingError("no submissions found (directories of modules or notebooks, notebooks, zip files)")
+        raise GradingError(_("no submissions found (directories of modules or notebooks, notebooks, zip files)"))
     return entries
 
 
@@ -90,11 +91,15 @@ def _unzip(archive: Path, target: Path) -> None:
         with zipfile.ZipFile(archive) as zipped:
             members = zipped.infolist()
             if sum(m.file_size for m in members) > MAX_UNZIPPED:
-                raise GradingError(f"{archive} unpacks to more than {MAX_UNZIPPED // 2**20} MiB")
+                raise GradingError(
+                    _("{archive} unpacks to more than {limit} MiB").format(archive=archive, limit=MAX_UNZIPPED // 2**20)
+                )
             for member in members:
                 destination = (target / member.filename).resolve()
                 if not destination.is_relative_to(target.resolve()):
-                    raise GradingError(f"{archive} holds a path outside itself: {member.filename}")
+                    raise GradingError(
+                        _("{archive} holds a path outside itself: {path}").format(archive=archive, path=member.filename)
+                    )
             zipped.extractall(target)
     except zipfile.BadZipFile:
         target.mkdir(parents=True, exist_ok=True)  # graded as an empty submission: every test says what is missing
@@ -174,10 +179,14 @@ class Slot:
         reader.join(self.timeout)
         if reader.is_alive():
             self.close()
-            return Outcome(entry.name, "timeout", error=f"grading took longer than {self.timeout:g} s")
+            return Outcome(
+                entry.name,
+                "timeout",
+                error=_("grading took longer than {seconds} s").format(seconds=f"{self.timeout:g}"),
+            )
         if not answer or not answer[0]:
             self.close()
-            return Outcome(entry.name, "error", error="the grading process died")
+            return Outcome(entry.name, "error", error=_("the grading process died"))
         result = json.loads(answer[0])
         if "error" in result:
             return Outcome(entry.name, "error", error=result["error"])
@@ -215,7 +224,7 @@ def write_outputs(course: Course, outcomes: list[Outcome], out: Path) -> None:
     for outcome in sorted(outcomes, key=lambda o: o.name):
         if outcome.report is None:
             writer.writerow([outcome.name, *["" for _ in ids], "", "", outcome.status, outcome.error])
-            text = f"Your submission could not be graded: {outcome.error}\n"
+            text = _("Your submission could not be graded: {error}").format(error=outcome.error) + "\n"
         else:
             scores = {e["id"]: e["score"] for e in outcome.report["exercises"]}
             writer.writerow(

@@ -18,6 +18,11 @@ course_option = click.option(
 )
 
 
+def out_option(help: str):
+    """The --out DIRECTORY option of the commands that write a directory; HELP says what goes there."""
+    return click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help=help)
+
+
 def load(course_dir: Path | None):
     """The course at --course, else the nearest course.yaml at or above the working directory."""
     from grader.course import find_course, load_course

@@ -8,19 +8,14 @@ from pathlib import Path
 
 import click
 
-from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, lang_option, load
+from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, lang_option, load, out_option
 from grader.i18n import _, ngettext
 from grader.sandbox import MODES
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where grades.csv, results.json and feedback/ are written.",
-)
+@out_option("Where grades.csv, results.json and feedback/ are written.")
 @click.option(
     "-j",
     "--jobs",

@@ -6,17 +6,12 @@ from pathlib import Path
 
 import click
 
-from grader.commands import course_option, lang_option, load
+from grader.commands import course_option, lang_option, load, out_option
 from grader.i18n import _
 
 
 @click.command()
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The nbgrader course directory to write (made if missing; its submissions are kept).",
-)
+@out_option("The nbgrader course directory to write (made if missing; its submissions are kept).")
 @click.option("--assignment", default="chapter4", show_default=True, help="The nbgrader assignment name.")
 @course_option
 @lang_option

@@ -6,17 +6,12 @@ from pathlib import Path
 
 import click
 
-from grader.commands import course_option, lang_option, load
+from grader.commands import course_option, lang_option, load, out_option
 from grader.i18n import _
 
 
 @click.command()
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The student repository to write: a new or empty directory, or an earlier release to update.",
-)
+@out_option("The student repository to write: a new or empty directory, or an earlier release to update.")
 @click.option(
     "--instructor-workflow",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -39,21 +39,16 @@ def submit(course: Path, source: str) -> Path:
     return submission
 
 
+def grade_attack(course: Path, source: str, isolation: str, *options: str, env: dict | None = None):
+    """Run `grade check --format json` on the attack, as a grader in CI would."""
+    submission = submit(course, source)
+    args = ("check", str(submission), "--course", str(course), "--format", "json", "--isolation", isolation)
+    return grade(*args, *options, timeout=300, env=env)
+
+
 def attack(course: Path, source: str, isolation: str, env: dict | None = None) -> dict:
     """Grade the attack; returns the JSON report, after checking that the other exercises kept full marks."""
-    submission = submit(course, source)
-    run = grade(
-        "check",
-        str(submission),
-        "--course",
-        str(course),
-        "--format",
-        "json",
-        "--isolation",
-        isolation,
-        timeout=300,
-        env=env,
-    )
+    run = grade_attack(course, source, isolation, env=env)
     assert run.code in (0, 1), run.stderr
     report = run.json()
     assert report["isolation"] == isolation
@@ -292,18 +287,7 @@ def test_a_fake_report_file_is_overwritten_by_the_real_one(course, tmp_path, iso
         def cross_entropy_error(y, t):
             return 0.0
     """
-    run = grade(
-        "check",
-        str(submit(course, source)),
-        "--course",
-        str(course),
-        "--format",
-        "json",
-        "--isolation",
-        isolation,
-        "--output",
-        str(report_path),
-    )
+    run = grade_attack(course, source, isolation, "--output", str(report_path))
     assert run.code == 1
     assert json.loads(report_path.read_text())["score"] < 100
 

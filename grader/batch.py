@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import json
 import os
@@ -249,25 +250,49 @@ def _number(value) -> str:
 
 
 def serve_slot(course_root: Path, seed: int, isolation: str) -> None:
-    """The slot process: grade each submission named on stdin; answer on the real stdout only."""
-    from grader import runner, submissions
+    """The slot process: load the suites once, then grade each submission named on stdin; answer on the real
+    stdout only."""
+    from grader import runner
     from grader.course import load_course
+
+    answers = os.fdopen(os.dup(1), "w")
+    requests = os.fdopen(os.dup(0))  # while pytest runs, its capture puts /dev/null on fd 0
+    os.dup2(2, 1)  # nothing printed while grading can be taken for an answer
+    course = load_course(course_root)
+    served = []
+
+    def loop(grade: Callable) -> None:
+        served.append(True)
+        _answer_each(course, requests, answers, lambda d: grade(runner.open_session(course, d, seed, isolation)))
+
+    try:
+        runner.serve(course, list(course.exercises), loop)
+    except GradingError as exc:
+        if served:
+            raise  # pytest broke down mid-batch: this slot ends, and the submission it had is marked as such
+        _answer_each(course, requests, answers, functools.partial(_refuse, exc))  # the suites cannot run
+
+
+def _answer_each(course: Course, requests: io.TextIOBase, answers: io.TextIOBase, grade: Callable) -> None:
+    """Answer each request line with the report GRADE gives for its submission's directory, or the error."""
+    from grader import submissions
     from grader.reports import render
     from grader.reports.json_report import as_dict
 
-    answers = os.fdopen(os.dup(1), "w")
-    os.dup2(2, 1)  # nothing printed while grading can be taken for an answer
-    course = load_course(course_root)
-    for line in sys.stdin:
+    for line in requests:
         request = json.loads(line)
         try:
             with submissions.opened(Path(request["path"]), course) as found:
-                report = runner.check(course, found[0].directory, [], seed, isolation)
+                report = grade(found[0].directory)
             answer = {"name": request["name"], "report": as_dict(report), "feedback": render(report, "markdown")}
         except GradingError as exc:
             answer = {"name": request["name"], "error": str(exc)}
         answers.write(json.dumps(answer) + "\n")
         answers.flush()
+
+
+def _refuse(error: GradingError, _directory: Path) -> None:
+    raise error
 
 
 @contextlib.contextmanager

@@ -9,6 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from grader.errors import GradingError
+from grader.memo import Memo, RememberingModule
+
+# One per process: a batch slot grades submission after submission with the same reference (see grader.memo).
+_MEMO = Memo()
 
 
 class Reference:
@@ -28,6 +32,10 @@ class Reference:
                 f"the reference solution {self.solutions_dir / name}.py cannot be imported: {type(exc).__name__}: {exc}"
             ) from None
 
+    def remembering(self, name: str) -> RememberingModule:
+        """The solution module NAME whose functions remember their answers to plain arguments (grader.memo)."""
+        return RememberingModule(self.module(name), _MEMO)
+
     def load_all(self, names: list[str]) -> None:
         """Import every reference module now, before any student code runs, so that nothing student code
         does to the files later (in process isolation it may write them) can change the reference."""
@@ -37,4 +45,5 @@ class Reference:
     def function(self, qualified: str) -> Callable | None:
         """`module.function` as the worker names a dependency; None when there is no such function."""
         module, _, name = qualified.partition(".")
-        return getattr(self.module(module), name, None)
+        function = getattr(self.module(module), name, None)
+        return _MEMO.wrap(function) if isinstance(function, types.FunctionType) else function

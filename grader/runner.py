@@ -14,6 +14,8 @@ from grader.results import ExerciseResult, GradeReport, TestResult
 from grader.sandbox import choose_isolation, start_worker
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from grader.reference import Reference
     from grader.remote import Session
 
@@ -57,15 +59,62 @@ def check(
     """
     started = time.monotonic()
     exercises = [course.exercise(e) for e in exercise_ids] if exercise_ids else list(course.exercises)
-    session = open_session(course, submission, seed, isolation)
+    session = open_session(course, submission, seed, isolation)  # its worker starts while pytest loads the suites
+    reports: list[GradeReport] = []
     try:
-        plugin = _run_pytest(course, session, exercises)
+        serve(course, exercises, lambda grade: reports.append(grade(session)))
     finally:
         session.close()
-    report = GradeReport(course.title, seed, session.isolation.mode, [_score(e, plugin) for e in exercises])
-    _note_dependencies(course, report)
-    report.duration = time.monotonic() - started
-    return report
+    reports[0].duration = time.monotonic() - started
+    return reports[0]
+
+
+def serve(course: Course, exercises: list[Exercise], loop: Callable[[Callable[[Session], GradeReport]], None]) -> None:
+    """Load the suites of EXERCISES into one pytest session, then call LOOP with a function that grades an open
+    session with them and closes it: a batch slot grades submission after submission without pytest starting
+    and collecting again each time. A suite that cannot run is a GradingError, before anything is graded."""
+    from grader.plugin import GradingPlugin
+
+    reference = load_reference(course)
+    plugin = GradingPlugin(course, None, reference)
+    server = _Server(course, exercises, plugin, loop)
+    _pytest(course, plugin, exercises, server)
+    if server.error is not None:
+        raise server.error
+
+
+class _Server:
+    """The pytest plugin that replaces pytest's run of the collected tests by LOOP's runs, one per session."""
+
+    def __init__(self, course: Course, exercises: list[Exercise], plugin, loop: Callable) -> None:
+        self.course, self.exercises, self.plugin, self.loop = course, exercises, plugin, loop
+        self.items: list = []
+        self.error: GradingError | None = None
+
+    def pytest_runtestloop(self, session) -> bool:
+        if _suite_problem(self.course, self.plugin, self.exercises) is None:
+            self.items = session.items
+            try:
+                self.loop(self.grade)
+            except GradingError as exc:  # raised once pytest is done: inside it, it would be an internal error
+                self.error = exc
+        return True
+
+    pytest_runtestloop.tryfirst = True  # type: ignore[attr-defined]
+
+    def grade(self, session: Session) -> GradeReport:
+        """Run every collected test on SESSION's submission (each test again, with fresh fixtures), then close it."""
+        try:
+            self.plugin.begin(session)
+            for index, item in enumerate(self.items):
+                following = self.items[index + 1] if index + 1 < len(self.items) else None
+                item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+        finally:
+            session.close()
+        scores = [_score(e, self.plugin) for e in self.exercises]
+        report = GradeReport(self.course.title, session.seed, session.isolation.mode, scores)
+        _note_dependencies(self.course, report)
+        return report
 
 
 def open_session(course: Course, submission: Path, seed: int, isolation: str | None = None) -> Session:
@@ -114,22 +163,13 @@ def collect(course: Course, exercises: list[Exercise]) -> dict[tuple[str, str], 
     from grader.plugin import GradingPlugin
 
     plugin = GradingPlugin(course, None, None)
-    _pytest(course, plugin, exercises, "--collect-only")
+    _pytest(course, plugin, exercises, None, "--collect-only")
     return plugin.collected
 
 
-def _run_pytest(course: Course, session, exercises: list[Exercise]):
-    from grader.plugin import GradingPlugin
-
-    reference = load_reference(course)
-    session.reference = reference.function if reference else None
-    plugin = GradingPlugin(course, session, reference)
-    _pytest(course, plugin, exercises)
-    return plugin
-
-
-def _pytest(course: Course, plugin, exercises: list[Exercise], *options: str) -> None:
-    """Run pytest on the suites of EXERCISES with PLUGIN; a suite that cannot run is a GradingError."""
+def _pytest(course: Course, plugin, exercises: list[Exercise], server: _Server | None, *options: str) -> None:
+    """Run pytest on the suites of EXERCISES with PLUGIN (and SERVER to run them); a suite that cannot run is a
+    GradingError."""
     import pytest
 
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # installed plugins (anyio, jupyter's) cost time and trust
@@ -155,17 +195,27 @@ def _pytest(course: Course, plugin, exercises: list[Exercise], *options: str) ->
         "testpaths=",
         *options,
     ]
-    code = pytest.main(args, plugins=[plugin])
-    if plugin.collection_errors:
-        raise GradingError(_("a suite could not be loaded: {error}").format(error=plugin.collection_errors[0]))
-    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
-        raise GradingError(_("the suites of {ids} hold no tests").format(ids=", ".join(e.id for e in exercises)))
+    code = pytest.main(args, plugins=[plugin] if server is None else [plugin, server])
+    problem = _suite_problem(course, plugin, exercises)
+    if problem is not None and (plugin.collection_errors or code == pytest.ExitCode.NO_TESTS_COLLECTED):
+        raise problem
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise GradingError(_("pytest could not run the suites (exit status {code})").format(code=int(code)))
+    if problem is not None:
+        raise problem
+
+
+def _suite_problem(course: Course, plugin, exercises: list[Exercise]) -> GradingError | None:
+    """What keeps the collected suites from grading: a suite that did not load, no tests at all, or a hidden
+    suite whose number of tests is not the one course.yaml gives."""
+    if plugin.collection_errors:
+        return GradingError(_("a suite could not be loaded: {error}").format(error=plugin.collection_errors[0]))
+    if not plugin.collected:
+        return GradingError(_("the suites of {ids} hold no tests").format(ids=", ".join(e.id for e in exercises)))
     for exercise in exercises:
         found = len(plugin.collected.get((exercise.id, "hidden"), []))
         if exercise.hidden is not None and exercise.hidden.is_file() and found != exercise.hidden_tests:
-            raise GradingError(
+            return GradingError(
                 _(
                     "course.yaml says exercise {id} has {expected} hidden tests, but {path} has {found}: "
                     "update hidden_tests"

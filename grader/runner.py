@@ -92,6 +92,7 @@ class _Server:
         self.error: GradingError | None = None
 
     def pytest_runtestloop(self, session) -> bool:
+        """Registered after pytest's own plugins, this runs before pytest's loop, and its True ends the hook."""
         if _suite_problem(self.course, self.plugin, self.exercises) is None:
             self.items = session.items
             try:
@@ -99,8 +100,6 @@ class _Server:
             except GradingError as exc:  # raised once pytest is done: inside it, it would be an internal error
                 self.error = exc
         return True
-
-    pytest_runtestloop.tryfirst = True  # type: ignore[attr-defined]
 
     def grade(self, session: Session) -> GradeReport:
         """Run every collected test on SESSION's submission (each test again, with fresh fixtures), then close it."""

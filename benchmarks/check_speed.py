@@ -4,6 +4,7 @@ numpy and pytest, on this machine. Run on demand: `python benchmarks/check_speed
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -13,13 +14,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+# As on a student's machine: Python keeps the compiled suites and solutions (__pycache__) between runs.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def median_seconds(command: list[str], runs: int) -> float:
     """The median wall time of COMMAND over RUNS runs, after one warm-up run."""
-    subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
+    subprocess.run(command, cwd=ROOT, capture_output=True, check=False, env=ENV)
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
+        subprocess.run(command, cwd=ROOT, capture_output=True, check=False, env=ENV)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 

@@ -58,15 +58,36 @@ def check(
     ISOLATION is "auto" (the default, or $GRADE_ISOLATION), "process" or "namespace" (see grader.sandbox).
     """
     started = time.monotonic()
-    exercises = [course.exercise(e) for e in exercise_ids] if exercise_ids else list(course.exercises)
+    selected = {course.exercise(e).id for e in exercise_ids} or {e.id for e in course.exercises}
     session = open_session(course, submission, seed, isolation)  # its worker starts while pytest loads the suites
     reports: list[GradeReport] = []
     try:
-        serve(course, exercises, lambda grade: reports.append(grade(session)))
+        serve(course, with_dependencies(course, selected), lambda grade: reports.append(grade(session)))
     finally:
         session.close()
-    reports[0].duration = time.monotonic() - started
-    return reports[0]
+    report = reports[0]
+    report.exercises = [e for e in report.exercises if e.id in selected]
+    report.duration = time.monotonic() - started
+    return report
+
+
+def with_dependencies(course: Course, selected: set[str]) -> list[Exercise]:
+    """The SELECTED exercises and, where the reference can stand in, all they depend on, in course order.
+
+    A dependency whose own tests all pass is used as the student wrote it, any other is replaced by the
+    reference (grader.plugin); so that this choice, and with it the grade, is the same whether an exercise is
+    checked alone (`-e descent`, a notebook's test cell) or with the whole course, its dependencies' suites
+    run too, unreported.
+    """
+    needed = set(selected)
+    if course.has_solutions:
+        pending = list(selected)
+        while pending:
+            for dependency in course.exercise(pending.pop()).depends:
+                if dependency not in needed:
+                    needed.add(dependency)
+                    pending.append(dependency)
+    return [e for e in course.exercises if e.id in needed]
 
 
 def serve(course: Course, exercises: list[Exercise], loop: Callable[[Callable[[Session], GradeReport]], None]) -> None:

@@ -86,3 +86,23 @@ def test_grade_check_never_imports_nbgrader_or_matplotlib():
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert "HEAVY []" in done.stdout, done.stdout + done.stderr
+
+
+def test_an_exercise_checked_alone_earns_what_it_earns_in_the_whole_course(tmp_path):
+    """descent uses the student's own gradient when that passes all its tests, else the reference's; the two
+    differ in the last bits, which a climbing descent blows up. So `-e descent` (and a notebook's test cell)
+    runs the gradient's suites too, unreported, and the same code earns the same points either way."""
+    from grader.course import load_course
+    from grader.validate import load_mutants, mutated_copy
+
+    course = load_course(ROOT)
+    mutant = next(m for m in load_mutants(course) if m.path.stem == "descent__climbs")
+    submission = mutated_copy(course, mutant, tmp_path / "submission")
+
+    def descent_tests(*options: str) -> dict[str, str]:
+        report = grade("check", str(submission), "--format", "json", *options).json()
+        return {t["name"]: t["status"] for e in report["exercises"] if e["id"] == "descent" for t in e["tests"]}
+
+    alone = grade("check", str(submission), "-e", "descent", "--format", "json").json()
+    assert [e["id"] for e in alone["exercises"]] == ["descent"]
+    assert descent_tests("-e", "descent") == descent_tests()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from grader.errors import GradingError
 from grader.i18n import _
 from grader.reports import FORMATS
 from grader.sandbox import MODES
+from grader.terminal import use_color
 
 
 @click.command()
@@ -73,12 +73,8 @@ def check(
         except OSError as exc:
             raise GradingError(_("cannot write {path}: {reason}").format(path=output, reason=exc.strerror)) from None
         if fmt != "text":
-            click.echo(render_all(graded, "text", color=_color()), nl=False)
+            click.echo(render_all(graded, "text", color=use_color()), nl=False)
     else:
-        click.echo(render_all(graded, fmt, color=fmt == "text" and _color()), nl=False)
+        click.echo(render_all(graded, fmt, color=fmt == "text" and use_color()), nl=False)
     passed = all(r.passed if min_score is None else r.score >= min_score for _, r in graded)
     sys.exit(EXIT_PASSED if passed else EXIT_FAILED)
-
-
-def _color() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
 from grader.commands import course_option, lang_option, load
-from grader.errors import GradingError
 from grader.i18n import _, course_text, ngettext
+from grader.terminal import pad, use_color, width
 
 _MARKS = {"done": ("✔", "green"), "in progress": ("✘", "yellow"), "not started": ("·", None)}
 
@@ -25,18 +24,16 @@ def list_exercises(path: Path | None, seed: int | None, course_dir: Path | None)
 
     course = load(course_dir)
     submission = path if path is not None else course.exercises_dir
-    if not submission.is_dir():
-        raise GradingError(_("{path} is not a directory of exercise modules").format(path=submission))
     found = progress.standings(course, submission, runner.resolve_seed(course, seed))
     states = {progress.DONE: _("done"), progress.IN_PROGRESS: _("in progress"), progress.NOT_STARTED: _("not started")}
-    color = os.isatty(1) and "NO_COLOR" not in os.environ
+    color = use_color()
     id_width = max(len(s.exercise.id) for s in found)
-    state_width = max(len(text) for text in states.values())
+    state_width = max(map(width, states.values()))
     click.echo(click.style(course_text(course.title), bold=True) if color else course_text(course.title))
     click.echo()
     for standing in found:
         mark, fg = _MARKS[standing.state]
-        head = f"{mark} {standing.exercise.id:<{id_width}}  {states[standing.state]:<{state_width}}"
+        head = f"{mark} {standing.exercise.id:<{id_width}}  {pad(states[standing.state], state_width)}"
         points = ngettext("{n:g} point", "{n:g} points", int(standing.exercise.points)).format(
             n=standing.exercise.points
         )

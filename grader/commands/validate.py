@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import unicodedata
 from pathlib import Path
 
 import click
@@ -11,6 +10,7 @@ import click
 from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, lang_option, load
 from grader.i18n import _, ngettext
 from grader.results import points
+from grader.terminal import pad, width
 from grader.validate import Verdict
 from grader.validate import validate as run_validation
 
@@ -46,22 +46,12 @@ def table(verdicts: list[Verdict], ids: list[str]) -> list[str]:
     for verdict in verdicts:
         scores = {e.id: f"{points(e.score)}/{points(e.max_score)}" for e in verdict.report.exercises}
         rows.append([verdict.name, *(scores.get(i, "-") for i in ids), _("ok") if verdict.ok else _("PROBLEM")])
-    widths = [max(_width(row[c]) for row in rows) for c in range(len(head))]
+    widths = [max(width(row[c]) for row in rows) for c in range(len(head))]
     lines = []
     for row, verdict in zip(rows, [None, *verdicts], strict=True):
-        scores = [_pad(cell, width, right=True) for cell, width in zip(row[1:-1], widths[1:-1], strict=True)]
-        lines.append("  ".join([_pad(row[0], widths[0]), *scores, row[-1]]))
+        cells = [pad(cell, columns, right=True) for cell, columns in zip(row[1:-1], widths[1:-1], strict=True)]
+        lines.append("  ".join([pad(row[0], widths[0]), *cells, row[-1]]))
         if verdict is not None and verdict.caught_by:
             lines.append("    " + _("caught by: {tests}").format(tests=", ".join(verdict.caught_by)))
         lines += ["    - " + problem for problem in (verdict.problems if verdict else [])]
     return lines
-
-
-def _width(text: str) -> int:
-    """Columns TEXT takes in a terminal: wide (CJK) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    fill = " " * (width - _width(text))
-    return fill + text if right else text + fill

@@ -23,6 +23,7 @@ class Limits:
     memory_mb: int = 2048
     processes: int = 64
     output_kb: int = 64
+    disk_mb: int = 64  # what the worker may write: its tmpfs in namespace isolation, each file elsewhere
 
 
 @dataclass(frozen=True)

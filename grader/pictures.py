@@ -3,6 +3,7 @@ solutions) here beside it, and the figure is saved as a PNG."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -45,14 +46,12 @@ def draw(
         else:
             figure = plotting.draw_training(
                 plotting.training_losses(student.TwoLayerNet, student.train),
-                plotting.training_losses(_seeded(reference.TwoLayerNet, seed), _seeded(reference.train, seed))
-                if reference
-                else (),
+                plotting.training_losses(*_seeded(reference.TwoLayerNet, reference.train)) if reference else (),
             )
     except StudentCodeError as exc:
         raise GradingError(_("cannot draw your code: {reason}").format(reason=exc.message)) from None
     finally:
-        session.close()
+        session.finish()
     try:
         figure.savefig(out, dpi=110)
     except OSError as exc:
@@ -60,12 +59,18 @@ def draw(
     return out
 
 
-def _seeded(function: Callable, seed: int) -> Callable:
-    """FUNCTION with np.random seeded before each call, as the worker does for student code, so that the
-    reference's network starts from the same weights as the student's."""
+def _seeded(*functions: Callable) -> list[Callable]:
+    """FUNCTIONS with np.random seeded before each call as the worker seeds student code's calls, in the same
+    order, so that the reference's network starts from the same weights as the student's."""
+    from grader.remote import call_seed
 
-    def call(*args: Any, **kwargs: Any) -> Any:
-        np.random.seed(seed % 2**32)
-        return function(*args, **kwargs)
+    calls = itertools.count(1)
 
-    return call
+    def seeded(function: Callable) -> Callable:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            np.random.seed(call_seed("", next(calls)) % 2**32)
+            return function(*args, **kwargs)
+
+        return call
+
+    return [seeded(f) for f in functions]

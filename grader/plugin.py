@@ -7,6 +7,7 @@ seed and the test's name, so the same seed gives the same grade).
 
 from __future__ import annotations
 
+import time
 import zlib
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,10 +17,12 @@ import numpy as np
 import pytest
 
 from grader.course import Course, Exercise
+from grader.deadline import Overrun, overrun_after
+from grader.errors import GradingError
 from grader.i18n import _
 from grader.redact import Redactor
 from grader.reference import Reference
-from grader.remote import Session, StudentCodeError, StudentModule
+from grader.remote import GRACE_SECONDS, Session, StudentCodeError, StudentModule
 
 
 @dataclass
@@ -32,6 +35,7 @@ class Outcome:
     message: str
     output: str
     duration: float
+    kind: str = ""  # what went wrong, where student code could not answer (grader.remote.StudentCodeError)
 
 
 class GradingPlugin:
@@ -48,10 +52,8 @@ class GradingPlugin:
         self.collection_errors: list[str] = []
 
     def begin(self, session: Session) -> None:
-        """Grade SESSION next, forgetting the outcomes of the one before; its worker's calls to a dependency
-        that the reference serves run here."""
+        """Grade SESSION next, forgetting the outcomes of the one before."""
         self._session, self.outcomes = session, []
-        session.reference = self._reference.function if self._reference else None
 
     @cached_property
     def redact(self) -> Redactor:
@@ -66,13 +68,36 @@ class GradingPlugin:
 
     @pytest.fixture
     def student(self, request: pytest.FixtureRequest) -> StudentModule:
+        """The submission's module of the test's exercise. A dependency whose own tests did not all pass is served
+        by the reference, and those of its functions are all this test's worker may ask the grader for."""
         exercise = self.suite_of(request.node)[0]
-        self._session.exercise = exercise.id
-        deps = {}
+        deps, menu = {}, {}
         if self._reference is not None:
-            replaced = [self._course.exercise(d) for d in exercise.depends if not self.passed_all(d)]
-            deps = {d.module: list(d.functions) for d in replaced}
+            for dependency in (self._course.exercise(d) for d in exercise.depends):
+                if self.passed_all(dependency.id):
+                    continue
+                deps[dependency.module] = {"functions": list(dependency.functions), "keep": self.imports(dependency.id)}
+                served = self._reference.remembering(dependency.module)
+                menu |= {(dependency.module, name): getattr(served, name) for name in dependency.functions}
+        self._session.menu = menu
         return self._session.module(exercise.module, deps, exercise.module)
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        """A test starts: its exercise's time left becomes its deadline."""
+        self._session.begin_test(self.suite_of(item)[0].id, item.nodeid, {})
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item):
+        """The grader's own work in a test (the reference on student input) ends at the exercise's deadline too."""
+        with overrun_after(self._session.test_deadline - time.monotonic() + GRACE_SECONDS):
+            yield
+
+    def imports(self, exercise_id: str) -> bool:
+        """False when the student's module of EXERCISE_ID is missing or fails, hangs or crashes on import: a stand-in
+        for it then holds the reference's functions only."""
+        return not any(
+            o.kind == "no_module" or o.kind.startswith("import") for o in self.outcomes if o.exercise == exercise_id
+        )
 
     def passed_all(self, exercise_id: str) -> bool:
         """True once every collected test of an exercise ran and passed: such a dependency is used as the student
@@ -107,9 +132,15 @@ class GradingPlugin:
         traceback rendering costs about 15 ms a failure, which a stub with 70 failing tests would feel."""
         if call.excinfo is not None and call.excinfo.errisinstance(pytest.skip.Exception):
             return None  # pytest's own report for skips
-        status, message = ("passed", "") if call.excinfo is None else describe_failure(call.excinfo.value)
+        exc = call.excinfo.value if call.excinfo is not None else None
+        if isinstance(exc, Overrun):
+            exc = self._session.overrun(self._session.test or item.name)
+        status, message = ("passed", "") if exc is None else describe_failure(exc)
+        if call.when == "call":
+            self._session.end_test(call.duration)
         if call.when == "call" or (call.when == "setup" and status != "passed"):
-            self.outcomes.append(self.outcome(item, status, message, call.duration))
+            kind = exc.kind if isinstance(exc, StudentCodeError) else ""
+            self.outcomes.append(self.outcome(item, status, message, call.duration, kind))
         return pytest.TestReport(
             item.nodeid,
             item.location,
@@ -122,7 +153,7 @@ class GradingPlugin:
             stop=call.stop,
         )
 
-    def outcome(self, item: pytest.Item, status: str, message: str, duration: float) -> Outcome:
+    def outcome(self, item: pytest.Item, status: str, message: str, duration: float, kind: str) -> Outcome:
         exercise, visibility = self.suite_of(item)
         doc = (getattr(item, "function", None).__doc__ or "").strip().splitlines()
         output = self._session.take_output()
@@ -130,13 +161,15 @@ class GradingPlugin:
         message = " ".join(message.split())  # one line, whatever student code put in its exception
         if message or output:
             message, output = self.redact(message), self.redact(output)
-        return Outcome(exercise.id, visibility, item.name, description, status, message, output, duration)
+        return Outcome(exercise.id, visibility, item.name, description, status, message, output, duration, kind)
 
 
 def describe_failure(exc: BaseException) -> tuple[str, str]:
     """A status and one sentence for a failed test."""
     if isinstance(exc, StudentCodeError):
         return exc.status, exc.message
+    if isinstance(exc, GradingError):  # the grader's own problem: the run reports it once it is over
+        return "error", str(exc)
     if isinstance(exc, AssertionError):
         lines = str(exc).strip().splitlines()
         return "failed", lines[0] if lines else _("a check failed")

@@ -55,6 +55,7 @@ class GradeReport:
     isolation: str
     exercises: list[ExerciseResult]
     duration: float = 0.0
+    isolation_note: str = ""  # why the isolation is weaker than namespaces, limits the platform lacks
 
     @property
     def score(self) -> float:

@@ -11,7 +11,7 @@ from grader.course import Course, Exercise
 from grader.errors import GradingError
 from grader.i18n import _
 from grader.results import ExerciseResult, GradeReport, TestResult
-from grader.sandbox import choose_isolation, start_worker
+from grader.sandbox import choose_isolation
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -64,7 +64,7 @@ def check(
     try:
         serve(course, with_dependencies(course, selected), lambda grade: reports.append(grade(session)))
     finally:
-        session.close()
+        session.finish()
     report = reports[0]
     report.exercises = [e for e in report.exercises if e.id in selected]
     report.duration = time.monotonic() - started
@@ -130,9 +130,12 @@ class _Server:
                 following = self.items[index + 1] if index + 1 < len(self.items) else None
                 item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
         finally:
-            session.close()
+            session.finish()
+        if session.fatal is not None:
+            raise session.fatal
         scores = [_score(e, self.plugin) for e in self.exercises]
         report = GradeReport(self.course.title, session.seed, session.isolation.mode, scores)
+        report.isolation_note = isolation_note(session)
         _note_dependencies(self.course, report)
         return report
 
@@ -142,12 +145,20 @@ def open_session(course: Course, submission: Path, seed: int, isolation: str | N
     ("auto" by default, or $GRADE_ISOLATION; "process" or "namespace", see grader.sandbox) says."""
     if not submission.is_dir():
         raise GradingError(_("{path} is not a directory of exercise modules").format(path=submission))
-    _refuse_outside_links(submission)
+    refuse_links(submission)
     mode = choose_isolation(isolation or os.environ.get(ISOLATION_VARIABLE, "auto"), _secret_paths(course))
-    worker = start_worker(submission.resolve(), course.limits, mode)  # its start-up overlaps the grader's imports
     from grader.remote import Session
 
-    return Session(submission.resolve(), course.limits, seed, worker=worker, isolation=mode)
+    return Session(submission.resolve(), course.limits, seed, isolation=mode)  # its worker starts now
+
+
+def isolation_note(session: Session) -> str:
+    """What the report says of the isolation that ran: why it is weaker than the strongest, and which of the
+    course's limits this platform could not apply."""
+    notes = [session.isolation.reason] if session.isolation.mode != "namespace" and session.isolation.reason else []
+    if session.unavailable:
+        notes.append(_("limits not available here: {names}").format(names=", ".join(session.unavailable)))
+    return "; ".join(notes)
 
 
 def load_reference(course: Course) -> Reference | None:
@@ -161,8 +172,15 @@ def load_reference(course: Course) -> Reference | None:
     return reference
 
 
-def _refuse_outside_links(submission: Path) -> None:
-    """A submitted link to a file outside the submission (the solutions, say) is refused, in every mode."""
+def refuse_links(submission: Path) -> None:
+    """A submission that is itself a link, or holds a link to a file outside itself (the solutions, say), is
+    refused, in every mode."""
+    if submission.is_symlink():
+        raise GradingError(
+            _("{path} is a link to {target}: submit the directory itself").format(
+                path=submission, target=os.readlink(submission)
+            )
+        )
     root = submission.resolve()
     for path in submission.rglob("*"):
         if path.is_symlink() and not path.resolve().is_relative_to(root):

@@ -1,90 +1,191 @@
-"""Starting the worker process that runs student code, under one of two isolation modes.
+"""Starting the worker process that runs student code, under one of three isolation modes.
 
-"process": its own session and process group, resource limits, a scrubbed environment and an empty
-working directory. Everything the grading user can read, student code can read too: right for a
-student's laptop, where nothing is secret.
+"process" (any platform, any user): a separate process in its own process group, talking plain data on its
+stdin and stdout, with a scrubbed environment, an empty working directory and the limits the platform has. Student
+code can read whatever the grading user can read: right for a student's laptop, where nothing is secret.
 
-"namespace" (root and bubblewrap, as in CI or Gradescope containers): additionally its own mount, PID,
-network, IPC and UTS namespaces; a read-only view of the file system in which the course (solutions,
-hidden suites, course.yaml, .git), /root, /home and /tmp are replaced by empty directories; and an
-unprivileged uid with no capabilities. Killing the worker ends its PID namespace, so nothing outlives it.
+"uid" (root where namespaces cannot be built, as in a Docker container with default capabilities): in addition,
+a fresh unprivileged uid for every submission, with no capabilities and `no_new_privs`, so that file permissions
+keep it out of the course, and a seccomp filter that also cuts the network.
+
+"namespace" (bubblewrap: as root in CI or Gradescope containers, or as any user where unprivileged user
+namespaces work): in addition, its own mount, PID, network, IPC and UTS namespaces; a read-only view of the file
+system in which the course (solutions, hidden suites, course.yaml, .git), /root, /home and /tmp are empty; a
+size-limited tmpfs as its only writable directory. Killing the worker ends its PID namespace.
+
+On Linux every mode loads a seccomp filter modelled on Docker's default profile before student code runs (see
+grader.worker); "uid" and "namespace" refuse to run without it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
+import json
 import os
-import resource
+import secrets
 import shutil
 import signal
 import subprocess
 import sys
 import sysconfig
 import tempfile
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import grader
 from grader.course import Limits
 from grader.errors import GradingError
+from grader.i18n import _
 
-MODES = ("auto", "process", "namespace")
-_KEPT_ENV = ("LANG", "LC_ALL", "TZ")
+MODES = ("auto", "process", "uid", "namespace")
+MAX_STAGED_FILES, MAX_STAGED_BYTES = 2000, 50 * 1024 * 1024
+_KEPT_ENV = ("LANG", "LC_ALL", "TZ", "SYSTEMROOT")
 _SINGLE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 _ALWAYS_HIDDEN = ("/root", "/home", "/tmp")
 _INSIDE_SUBMISSION, _INSIDE_WORKDIR = "/tmp/submission", "/tmp/work"
-# Every namespace but the user namespace: the worker drops to a real unprivileged uid instead, which the
-# kernel's process limit and file permissions then apply to.
 _UNSHARE = ("--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try")
+_FIRST_UID, _UIDS = 100_000, 1 << 30  # a fresh uid per submission: nothing one leaves is the next one's
 
 
 @dataclass(frozen=True)
 class Isolation:
-    """How workers are isolated, and what a namespace worker must not see."""
+    """How workers are isolated, why (when weaker than asked), and what a sandboxed worker must not see."""
 
     mode: str = "process"
     hidden: tuple[Path, ...] = field(default=())
+    reason: str = ""
+    own_user_namespace: bool = False  # bubblewrap without root: the worker's uid is the grader's outside
 
 
 PROCESS = Isolation("process")
 
 
 def choose_isolation(requested: str, hidden: tuple[Path, ...]) -> Isolation:
-    """Resolve "auto" to the strongest mode this machine allows; refuse "namespace" where it cannot work."""
+    """Resolve "auto" to the strongest mode this machine allows, saying why when that is process isolation;
+    refuse a mode that cannot work here."""
     if requested not in MODES:
-        raise GradingError(f"unknown isolation {requested!r} (choose from {', '.join(MODES)})")
+        raise GradingError(
+            _("unknown isolation {mode} (choose from {modes})").format(mode=repr(requested), modes=", ".join(MODES))
+        )
     if requested == "process":
-        return PROCESS
-    if namespaces_work():
-        return Isolation("namespace", hidden)
+        return Isolation("process", reason=_("asked for"))
+    namespaces = namespace_problem()
+    if namespaces is None:
+        return Isolation("namespace", hidden, own_user_namespace=not _is_root())
     if requested == "namespace":
-        raise GradingError("namespace isolation needs root, bubblewrap (apt-get install bubblewrap) and setpriv")
-    return PROCESS
+        raise GradingError(_("namespace isolation cannot run here: {reason}").format(reason=namespaces))
+    if _is_root() and sys.platform == "linux":
+        return Isolation("uid", hidden, reason=namespaces)
+    if requested == "uid":
+        raise GradingError(_("uid isolation needs root on Linux"))
+    return Isolation("process", reason=namespaces)
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 @functools.cache
-def namespaces_work() -> bool:
-    """True when bubblewrap can build a sandbox here (tried once per process: a few milliseconds)."""
-    if os.geteuid() != 0 or not shutil.which("bwrap") or not shutil.which("setpriv"):
-        return False
+def namespace_problem() -> str | None:
+    """Why bubblewrap cannot build a sandbox here, or None when it can (tried once per process)."""
+    if sys.platform != "linux":
+        return _("namespaces exist only on Linux")
+    if not shutil.which("bwrap"):
+        return _("bubblewrap is not installed (apt-get install bubblewrap)")
+    if _is_root() and not shutil.which("setpriv"):
+        return _("setpriv is not installed (apt-get install util-linux)")
     probe = ["bwrap", "--ro-bind", "/", "/", *_UNSHARE, "--proc", "/proc", "--", "true"]
-    return subprocess.run(probe, capture_output=True, check=False).returncode == 0
+    if not _is_root():
+        probe[1:1] = ["--unshare-user"]
+    done = subprocess.run(probe, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return _("bubblewrap cannot create namespaces here: {error}").format(
+            error=(done.stderr.strip().splitlines() or ["?"])[-1]
+        )
+    return None
 
 
 @dataclass
+class Staged:
+    """A submission as its workers see it: the directory, and the fresh uid that owns it (sandboxed modes)."""
+
+    directory: Path
+    uid: int | None = None
+
+
+@contextlib.contextmanager
+def staged(submission: Path, isolation: Isolation) -> Iterator[Staged]:
+    """SUBMISSION made ready for its workers, once per submission: in a sandboxed mode, a bounded copy owned by a
+    uid no earlier submission had (whatever the original's permissions, the worker can read it); in process
+    isolation the directory itself."""
+    if isolation.mode == "process":
+        yield Staged(submission)
+        return
+    uid = None if isolation.own_user_namespace else _FIRST_UID + secrets.randbelow(_UIDS)
+    scratch = Path(tempfile.mkdtemp(prefix="grade-stage-"))
+    try:
+        copy = scratch / "submission"
+        _bounded_copy(submission, copy)
+        if uid is not None:
+            for path in (scratch, copy, *copy.rglob("*")):
+                os.chown(path, uid, uid, follow_symlinks=False)
+        yield Staged(copy, uid)
+    finally:
+        remove_tree(scratch)
+
+
+def _bounded_copy(source: Path, target: Path) -> None:
+    """Copy SOURCE to TARGET, refusing more than MAX_STAGED_FILES files or MAX_STAGED_BYTES bytes."""
+    files = size = 0
+    for path in source.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            files, size = files + 1, size + path.stat().st_size
+        if files > MAX_STAGED_FILES or size > MAX_STAGED_BYTES:
+            raise GradingError(
+                _("{path} holds more than {files} files or {mb} MiB: submit only the exercise modules").format(
+                    path=source, files=MAX_STAGED_FILES, mb=MAX_STAGED_BYTES // 2**20
+                )
+            )
+    shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns("__pycache__", ".git"))
+    target.chmod(0o755)
+
+
 class WorkerProcess:
-    """A running worker: the process, its private pipes and the pipe that carries what it prints."""
+    """A running worker: the process, its wire (stdin, stdout) and what it prints (stderr, drained by a thread)."""
 
-    process: subprocess.Popen
-    to_worker: int
-    from_worker: int
-    output: int
-    workdir: tempfile.TemporaryDirectory
-    namespaced: bool = False
+    def __init__(self, process: subprocess.Popen, workdir: Path | None, output_limit: int, namespaced: bool) -> None:
+        self.process, self.workdir, self.namespaced = process, workdir, namespaced
+        self.to_worker, self.from_worker = process.stdin, process.stdout
+        self.output_limit = output_limit
+        self.output = bytearray()
+        self.output_dropped = 0
+        self._output_lock = threading.Lock()
+        self._drain = threading.Thread(target=self._drain_output, daemon=True, name="grade-worker-output")
+        self._drain.start()
 
-    def wait(self, timeout: float) -> tuple[int | None, int | None]:
+    def _drain_output(self) -> None:
+        """Keep the first OUTPUT_LIMIT bytes that student code prints, count the rest, and never block it."""
+        while chunk := self.process.stderr.read1(1 << 16):
+            with self._output_lock:
+                room = max(self.output_limit - len(self.output), 0)
+                self.output += chunk[:room]
+                self.output_dropped += max(len(chunk) - room, 0)
+
+    def take_output(self, settle: bool = False) -> tuple[bytes, int]:
+        """What was printed since the last take, and how many bytes of it were dropped; SETTLE waits for the
+        output of an ended worker to be read to its end."""
+        if settle:
+            self._drain.join(timeout=1)
+        with self._output_lock:
+            taken = (bytes(self.output), self.output_dropped)
+            self.output.clear()
+            self.output_dropped = 0
+        return taken
+
+    def status(self, timeout: float) -> tuple[int | None, int | None]:
         """(signal, exit status) of the ended worker; bubblewrap reports a signal n as status 128 + n."""
         code = self.process.wait(timeout=timeout)
         if code < 0:
@@ -93,52 +194,84 @@ class WorkerProcess:
             return code - 128, None
         return None, code
 
-    def kill(self) -> None:
-        """Kill the worker's whole process group (and so its namespace) and release pipes and directory."""
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+    def stop(self) -> None:
+        """Kill the worker and everything it started (safe to call from another thread, and more than once)."""
+        kill_tree(self.process)
+
+    def close(self) -> None:
+        """Stop the worker, reap it and everything it left, and remove its working directory."""
+        self.stop()
         self.process.wait()
         _LIVE.discard(self.process.pid)
         _kill_orphans()
-        for fd in (self.to_worker, self.from_worker, self.output):
+        for stream in (self.to_worker, self.from_worker):
             with contextlib.suppress(OSError):
-                os.close(fd)
-        self.workdir.cleanup()
+                stream.close()
+        self._drain.join(timeout=1)
+        with contextlib.suppress(OSError):
+            self.process.stderr.close()
+        if self.workdir is not None:
+            remove_tree(self.workdir)
 
 
-def start_worker(submission: Path, limits: Limits, isolation: Isolation = PROCESS) -> WorkerProcess:
+def start_worker(submission: Staged, limits: Limits, isolation: Isolation = PROCESS) -> WorkerProcess:
     """Start `python -I -m grader.worker` on SUBMISSION under LIMITS, isolated as ISOLATION says."""
     _become_subreaper()
-    workdir = tempfile.TemporaryDirectory(prefix="grade-worker-")
-    request_read, request_write = os.pipe()
-    reply_read, reply_write = os.pipe()
-    output_read, output_write = os.pipe()
-    worker = [sys.executable, "-I", "-u", "-m", "grader.worker", str(request_read), str(reply_write)]
+    config = {"limits": asdict(limits), "own_uid": submission.uid is not None, "seccomp": isolation.mode != "process"}
+    worker = [sys.executable, "-I", "-u", "-m", "grader.worker"]
+    user: dict = {}
     if isolation.mode == "namespace":
-        uid = 60000 + os.getpid() % 5000
-        staged = _stage(submission, Path(workdir.name), uid)
-        command = [*_bwrap(staged, workdir.name, isolation.hidden), *_drop_to(uid), *worker, _INSIDE_SUBMISSION]
-        home = _INSIDE_WORKDIR
+        workdir, home = None, _INSIDE_WORKDIR
+        command = [*_bwrap(submission, limits, isolation), *worker, _INSIDE_SUBMISSION, json.dumps(config)]
     else:
-        command, home = [*worker, str(submission)], workdir.name
-    try:
-        process = subprocess.Popen(
-            command,
-            pass_fds=(request_read, reply_write),
-            stdin=subprocess.DEVNULL,
-            stdout=output_write,
-            stderr=output_write,
-            cwd=workdir.name,
-            env=_worker_env(home),
-            start_new_session=True,
-            preexec_fn=lambda: _apply_limits(limits, own_uid=isolation.mode == "namespace"),
-        )
-    finally:
-        for fd in (request_read, reply_write, output_write):
-            os.close(fd)
-    os.set_blocking(output_read, False)
+        workdir = Path(tempfile.mkdtemp(prefix="grade-worker-"))
+        home, command = str(workdir), [*worker, str(submission.directory), json.dumps(config)]
+        if submission.uid is not None:
+            os.chown(workdir, submission.uid, submission.uid)
+            user = {"user": submission.uid, "group": submission.uid, "extra_groups": []}
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=workdir or "/",
+        env=_worker_env(home),
+        start_new_session=True,
+        creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
+        **user,
+    )
     _LIVE.add(process.pid)
-    return WorkerProcess(process, request_write, reply_read, output_read, workdir, isolation.mode == "namespace")
+    return WorkerProcess(process, workdir, int(limits.output_kb * 1024), isolation.mode == "namespace")
+
+
+def kill_tree(process: subprocess.Popen) -> None:
+    """Kill PROCESS and its descendants: its process group on POSIX, its tree (taskkill /T) on Windows."""
+    if hasattr(os, "killpg") and hasattr(signal, "SIGKILL"):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        return
+    if os.name == "nt":
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False)
+    with contextlib.suppress(OSError):
+        process.kill()
+
+
+def remove_tree(path: Path) -> None:
+    """Remove PATH whatever student code left in it: trees deeper than Python's recursion or PATH_MAX, files
+    without permissions, read-only directories."""
+    if not os.path.lexists(path):
+        return
+    if os.name == "posix" and shutil.which("rm"):
+        subprocess.run(["chmod", "-R", "u+rwx", str(path)], capture_output=True, check=False)
+        subprocess.run(["rm", "-rf", "--", str(path)], capture_output=True, check=False)
+        return
+
+    def writable_then_retry(function, name, _exc) -> None:
+        with contextlib.suppress(OSError):
+            os.chmod(name, 0o700)
+            function(name)
+
+    shutil.rmtree(path, onerror=writable_then_retry)
 
 
 _LIVE: set[int] = set()
@@ -147,15 +280,19 @@ _PR_SET_CHILD_SUBREAPER = 36
 
 @functools.cache
 def _become_subreaper() -> None:
-    """Make orphans re-parent to this process instead of init: a daemon that student code started and
+    """On Linux, make orphans re-parent to this process instead of init: a daemon that student code started and
     that left the worker's process group (setsid) can then still be found and killed."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    if sys.platform == "linux":
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 
 def _kill_orphans() -> None:
-    """Kill and reap every adopted orphan: children of this process that are not a live worker."""
-    for _ in range(10):
+    """Kill and reap every adopted orphan: children of this process that are not a live worker (Linux)."""
+    if sys.platform != "linux":
+        return
+    for _round in range(10):
         orphans = [pid for pid in _children() if pid not in _LIVE]
         if not orphans:
             return
@@ -181,20 +318,11 @@ def _children() -> list[int]:
     return found
 
 
-def _stage(submission: Path, workdir: Path, uid: int) -> Path:
-    """A copy of the submission that the worker's uid owns: whatever the original's permissions (a 0600 file
-    from an unzip, a 0700 temporary directory), the unprivileged worker can read it."""
-    staged = workdir / "submission"
-    shutil.copytree(submission, staged, symlinks=True, ignore=shutil.ignore_patterns("__pycache__", ".git"))
-    for path in (workdir, staged, *staged.rglob("*")):
-        os.chown(path, uid, uid, follow_symlinks=False)
-    return staged
-
-
-def _bwrap(submission: Path, workdir: str, hidden: tuple[Path, ...]) -> list[str]:
-    """bubblewrap arguments: hide HIDDEN and the usual secret places, then show back what Python needs."""
+def _bwrap(submission: Staged, limits: Limits, isolation: Isolation) -> list[str]:
+    """bubblewrap arguments: hide the course and the usual secret places, show back what Python needs, give a
+    size-limited tmpfs to write in, then drop to the submission's uid (as root) or map one (without root)."""
     command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-    emptied = sorted({*_ALWAYS_HIDDEN, *map(str, hidden)})
+    emptied = sorted({*_ALWAYS_HIDDEN, *map(str, isolation.hidden)})
     for path in emptied:
         if os.path.isdir(path):
             command += ["--perms", "0755", "--tmpfs", path]
@@ -205,9 +333,12 @@ def _bwrap(submission: Path, workdir: str, hidden: tuple[Path, ...]) -> list[str
         command += ["--perms", "0755", "--dir", directory]
     for path in shown:
         command += ["--ro-bind", path, path]
-    command += ["--ro-bind", str(submission), _INSIDE_SUBMISSION, "--bind", workdir, _INSIDE_WORKDIR]
-    command += ["--chdir", _INSIDE_WORKDIR, *_UNSHARE, "--die-with-parent", "--new-session", "--"]
-    return command
+    command += ["--ro-bind", str(submission.directory), _INSIDE_SUBMISSION]
+    command += ["--perms", "01777", "--size", str(int(limits.disk_mb) * 2**20), "--tmpfs", _INSIDE_WORKDIR]
+    command += ["--chdir", _INSIDE_WORKDIR, *_UNSHARE, "--die-with-parent", "--new-session"]
+    if isolation.own_user_namespace:
+        return [*command, "--unshare-user", "--uid", "65534", "--gid", "65534", "--disable-userns", "--"]
+    return [*command, "--", *_drop_to(submission.uid)]
 
 
 def _between(emptied: list[str], shown: list[str]) -> list[str]:
@@ -242,23 +373,9 @@ def _drop_to(uid: int) -> list[str]:
 
 
 def _worker_env(home: str) -> dict[str, str]:
-    """Nothing of the grader's environment (CI secrets, tokens) reaches student code."""
+    """Nothing of the grader's environment (CI secrets, tokens, the seed) reaches student code."""
     env = {name: os.environ[name] for name in _KEPT_ENV if name in os.environ}
     env.update({name: "1" for name in _SINGLE_THREAD})
-    env.update(PATH="/usr/local/bin:/usr/bin:/bin", HOME=home, TMPDIR=home, PYTHONHASHSEED="0")
-    return env
-
-
-def _apply_limits(limits: Limits, own_uid: bool) -> None:
-    """Runs in the child before exec: limits the kernel enforces even on code that ignores signals.
-
-    The process limit counts every process of a uid, so it is set only where the worker has a uid of its
-    own (namespace mode); on a laptop it would count the student's whole desktop session.
-    """
-    memory = int(limits.memory_mb) * 1024 * 1024
-    cpu = int(limits.cpu_seconds)
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if own_uid:
-        resource.setrlimit(resource.RLIMIT_NPROC, (int(limits.processes), int(limits.processes)))
+    env["PATH"] = "/usr/local/bin:/usr/bin:/bin" if os.name == "posix" else os.environ.get("PATH", "")
+    env.update(HOME=home, TMPDIR=home, TEMP=home, TMP=home, PYTHONHASHSEED="0")
+    return {k: v for k, v in env.items() if v}

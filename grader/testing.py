@@ -132,3 +132,33 @@ def _type_name(value: Any) -> str:
     if value is None:
         return "None"
     return _("a {type}").format(type=getattr(value, "kind", None) or type(value).__name__)
+
+
+class Unseen:
+    """A function student code may call but neither read nor recognise: it travels as an opaque handle, and every
+    value it gives student code is computed here, in the grader (grader.remote). A numerical_diff or
+    numerical_gradient that does not difference cannot know what to return for it."""
+
+    opaque = True
+
+    def __init__(self, function: Any, name: str = "f") -> None:
+        self._function, self.name = function, name
+
+    def __call__(self, x: Any) -> Any:
+        return self._function(x)
+
+    def __repr__(self) -> str:
+        return f"<function {self.name}>"
+
+
+def unseen_function(rng: np.random.Generator, shape: tuple[int, ...] = ()) -> Unseen:
+    """A random smooth function of an array of SHAPE (a scalar when SHAPE is ()), its form drawn too:
+    Σ a·sin(b·x) + c·x² + d·x³ with coefficients per element, curved enough that a forward difference shows."""
+    a, b = rng.uniform(0.5, 2, shape), rng.uniform(0.5, 2, shape)
+    c, d = rng.uniform(4, 8, shape) * rng.choice([-1, 1], shape), rng.uniform(-1, 1, shape)
+
+    def f(x: Any) -> Any:
+        x = np.asarray(x, dtype=float)
+        return np.sum(a * np.sin(b * x) + c * x**2 + d * x**3)
+
+    return Unseen(f)

@@ -1,33 +1,42 @@
 """The wire format between the trusted grader and the worker that runs student code.
 
-Frames are length-prefixed JSON. Values are plain data only: JSON scalars, lists, tuples, dicts, complex
-numbers and numpy arrays or scalars of numeric dtype, each tagged so that both sides rebuild exactly what
-was sent. Anything else travels as a handle to an object that stays on the side that made it. Decoding
-never imports, evaluates or unpickles anything, so a worker cannot make the grader run its code.
+Frames are length-prefixed JSON on a byte stream (the worker's stdin and stdout). Values are plain data only:
+JSON scalars, lists, tuples, dicts, complex numbers and numpy arrays or scalars of numeric dtype, each tagged so
+that both sides rebuild exactly what was sent. Anything else travels as a handle to an object that stays on the
+side that made it. A frame's size, number of containers and nesting are checked before it is decoded, and
+decoding never imports, evaluates, resolves a name or unpickles anything, so a worker cannot make the grader run
+its code or spend its memory.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import os
+import math
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
 from grader.i18n import _
 from grader.probes import Probe
 
-MAX_FRAME = 64 * 1024 * 1024
+MAX_FRAME = 16 * 1024 * 1024
+MAX_CONTAINERS = 100_000  # lists and objects in one frame: a frame of nested empty lists costs ~200 bytes each
+MAX_DEPTH = 64  # our own frames nest less than 10 deep
 _HEADER = struct.Struct(">I")
 _NUMERIC_KINDS = "biufc"
+_OPEN, _CLOSE = np.frombuffer(b"[{", np.uint8), np.frombuffer(b"]}", np.uint8)
 
 
 class WireError(Exception):
     """A frame or value that breaks the wire format (a dead peer, a giant frame, a forged tag)."""
+
+
+class Closed(WireError):
+    """The other side closed its end (it ended, or was killed) before a whole frame came."""
 
 
 @dataclass(frozen=True)
@@ -46,43 +55,64 @@ class Alias:
     array: np.ndarray
 
 
-def send_frame(fd: int, message: dict) -> None:
-    """Write one message to a file descriptor."""
+@dataclass(frozen=True, eq=False)
+class Opaque:
+    """A function of the grader's that student code may call but not read: the worker gets a stub that asks the
+    grader for each value (see grader.remote)."""
+
+    id: int
+
+
+def send_frame(stream: BinaryIO, message: dict) -> None:
+    """Write one message and flush it."""
     data = json.dumps(message, separators=(",", ":")).encode()
-    view = memoryview(_HEADER.pack(len(data)) + data)
-    while view:
-        view = view[os.write(fd, view) :]
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
 
 
-def read_exactly(fd: int, size: int) -> bytes:
-    """Read `size` bytes, or raise WireError when the peer closed its end first."""
-    chunks, remaining = [], size
-    while remaining:
-        chunk = os.read(fd, min(remaining, 1 << 20))
-        if not chunk:
-            raise WireError(_("the other side closed the connection"))
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
+def read_exactly(stream: BinaryIO, size: int) -> bytes:
+    """Read SIZE bytes, or raise WireError when the peer closed its end first."""
+    data = stream.read(size)
+    if data is None or len(data) != size:
+        raise Closed(_("the other side closed the connection"))
+    return data
 
 
-def recv_frame(fd: int) -> dict:
-    """Read one message; frames over MAX_FRAME are refused before they are read."""
-    (size,) = _HEADER.unpack(read_exactly(fd, _HEADER.size))
-    if size > MAX_FRAME:
+def recv_frame(stream: BinaryIO, max_frame: int = MAX_FRAME) -> dict:
+    """Read one message: its size, containers and nesting are checked before a byte of it is decoded."""
+    (size,) = _HEADER.unpack(read_exactly(stream, _HEADER.size))
+    if size > max_frame:
         raise WireError(
-            _("a message of {size} bytes is larger than the limit of {limit}").format(size=size, limit=MAX_FRAME)
+            _("a message of {size} bytes is larger than the limit of {limit}").format(size=size, limit=max_frame)
         )
+    data = read_exactly(stream, size)
+    check_shape(data)
     try:
-        message = json.loads(read_exactly(fd, size))
-    except ValueError as exc:
+        message = json.loads(data)
+    except (ValueError, RecursionError) as exc:
         raise WireError(_("a message is not valid JSON: {error}").format(error=exc)) from None
     if not isinstance(message, dict):
         raise WireError(_("a message is not a JSON object"))
     return message
 
 
-def encode(value: Any, make_handle: Callable[[Any], Handle]) -> Any:
+def check_shape(data: bytes) -> None:
+    """Refuse a frame with too many containers or too deep a nesting, counted on the raw bytes (brackets inside
+    strings count too: an overestimate that only a frame built to attack reaches)."""
+    raw = np.frombuffer(data, np.uint8)
+    opens = np.isin(raw, _OPEN)
+    count = int(np.count_nonzero(opens))
+    if count > MAX_CONTAINERS:
+        raise WireError(
+            _("a message holds {count} lists or objects, more than the limit of {limit}").format(
+                count=count, limit=MAX_CONTAINERS
+            )
+        )
+    if count and int(np.max(np.cumsum(opens.astype(np.int32) - np.isin(raw, _CLOSE)))) > MAX_DEPTH:
+        raise WireError(_("a message is nested deeper than {limit} levels").format(limit=MAX_DEPTH))
+
+
+def encode(value: Any, make_handle: Callable[[Any], Handle | Opaque]) -> Any:
     """Turn a value into JSON-ready data; objects that are not plain data become handles."""
     if value is None or isinstance(value, (bool, str)) or type(value) in (int, float):
         return value
@@ -104,6 +134,8 @@ def encode(value: Any, make_handle: Callable[[Any], Handle]) -> Any:
         return {"$t": "alias", "index": value.index, "value": _encode_array("nd", value.array)}
     if isinstance(value, Handle):
         return {"$t": "ref", "id": value.id, "kind": value.kind}
+    if isinstance(value, Opaque):
+        return {"$t": "opaque", "id": value.id}
     return encode(make_handle(value), make_handle)
 
 
@@ -113,7 +145,7 @@ def _encode_array(tag: str, array: np.ndarray) -> dict:
 
 
 def decode(data: Any, resolve: Callable[[dict], Any]) -> Any:
-    """Rebuild a value from JSON data; `resolve` turns "ref" and "alias" tags into objects of this side."""
+    """Rebuild a value from JSON data; `resolve` turns "ref", "alias" and "opaque" tags into objects of this side."""
     if data is None or isinstance(data, (bool, int, float, str)):
         return data
     if isinstance(data, list):
@@ -138,7 +170,7 @@ def decode(data: Any, resolve: Callable[[dict], Any]) -> Any:
             return Probe(data["name"], tuple(sorted(params.items())))
         except ValueError as exc:
             raise WireError(str(exc)) from None
-    if tag in ("ref", "alias"):
+    if tag in ("ref", "alias", "opaque"):
         return resolve(data)
     raise WireError(_("unknown value tag {tag}").format(tag=repr(tag)))
 
@@ -176,6 +208,6 @@ def _decode_array(data: dict) -> np.ndarray:
     if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
         raise WireError(_("an array shape must be a list of non-negative integers"))
     raw = base64.b64decode(_field(data, "data", str), validate=True)
-    if len(raw) != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
+    if len(raw) != math.prod(shape) * dtype.itemsize:  # Python ints: a forged shape cannot overflow
         raise WireError(_("an array's data does not match its shape and dtype"))
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()

@@ -15,6 +15,7 @@ def as_dict(report: GradeReport) -> dict:
         "pending": {"tests": report.pending_tests, "points": report.pending_points},
         "seed": report.seed,
         "isolation": report.isolation,
+        "isolation_note": report.isolation_note,
         "duration": round(report.duration, 3),
         "exercises": [
             {

@@ -4,8 +4,9 @@ on x0² + x1², and random bowls and domes compared with the reference."""
 import numpy as np
 import pytest
 
+from grader import probes
 from grader.i18n import _
-from grader.testing import Fn, expect_array, fail, fmt, is_close
+from grader.testing import Fn, Unseen, expect_array, fail, fmt, is_close
 
 START = np.array([-3.0, 4.0])
 RTOL, ATOL = 1e-6, 1e-9
@@ -144,3 +145,14 @@ def test_random_bowl_matches_the_reference(student, reference, rng, shape):
 def test_gradient_ascent_on_a_random_dome(student, reference, rng):
     """gradient_ascent climbs a random dome like the reference and leaves init_x as it was."""
     _check_walk(student, reference, rng, np.round(rng.uniform(-3, 3, 3), 3), ascent=True)
+
+
+def test_descent_on_a_function_it_cannot_see(student, reference, rng):
+    """gradient_descent on a random bowl whose formula it cannot read ends where the reference's walk does."""
+    center, scale, lr, step_num = _random_walk(rng, (3,))
+    f = Unseen(lambda x: probes.bowl(x, center, scale))
+    init_x = np.round(rng.uniform(-3, 3, 3), 3)
+    what = f"gradient_descent(f, {fmt(init_x)}, lr={lr:.4g}, step_num={step_num})"
+    got = student.gradient_descent(f, init_x.copy(), lr=lr, step_num=step_num)
+    _name_the_mistake(got, reference, f, init_x, lr, step_num, what)
+    expect_array(got, _walk(reference, f, init_x, lr, step_num), what, rtol=RTOL, atol=ATOL)

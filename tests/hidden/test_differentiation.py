@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from grader.i18n import _
-from grader.testing import Fn, expect_array, expect_number, fail, fmt, is_close
+from grader.testing import Fn, expect_array, expect_number, fail, fmt, is_close, unseen_function
 
 H = 1e-4
 
@@ -112,3 +112,14 @@ def test_tangent_line_on_an_array(student, reference, rng):
     on = _("{what} on t = {t}").format(what=what, t=fmt(t))
     _name_unshifted(got, ref_line, x, t, on)
     expect_array(got, ref_line(t), on, rtol=1e-6, atol=5e-5)
+
+
+def test_numerical_diff_of_a_function_it_cannot_see(student, reference, rng):
+    """numerical_diff differences a random function whose formula it cannot read: only f's values reach it."""
+    f = unseen_function(rng)
+    for x in rng.uniform(-1, 1, 3):
+        what = _("numerical_diff(f, {x}) for a random function").format(x=f"{x:.6g}")
+        got = student.numerical_diff(f, float(x))
+        want = reference.numerical_diff(f, float(x))
+        _name_the_mistake(got, f, x, want, what, 1e-6, 1e-5)
+        expect_number(got, want, what, rtol=1e-6, atol=1e-5)

@@ -6,7 +6,7 @@ import pytest
 from grader import probes
 from grader.i18n import _
 from grader.remote import StudentCodeError
-from grader.testing import Fn, expect_array, fail, fmt, is_close
+from grader.testing import Fn, expect_array, fail, fmt, is_close, unseen_function
 
 H = 1e-4
 # Every h in 1e-6..1e-3 passes; a forward difference (off by h·f''/2 ≥ 5e-5 here) does not.
@@ -128,7 +128,7 @@ def test_integer_array(student, rng, shape):
     try:
         got = student.numerical_gradient(Fn("sphere"), x)
     except StudentCodeError as exc:
-        if exc.kind == "raised" and "TypeError" in exc.message:
+        if exc.raised(TypeError):  # by type: a message that merely mentions TypeError does not count
             return
         raise
     want = 2.0 * x
@@ -141,3 +141,11 @@ def test_integer_array(student, rng, shape):
             ).format(what=what, want=fmt(want), got=fmt(got))
         )
     expect_array(got, want, what, rtol=RTOL, atol=ATOL)
+
+
+def test_gradient_of_a_function_it_cannot_see(student, reference, rng):
+    """The gradient of a random function whose formula it cannot read, at a random 2-D x: only f's values reach it."""
+    x = rng.uniform(-1.5, 1.5, tuple(rng.integers(2, 4, 2)))
+    f = unseen_function(rng, x.shape)
+    what = _("numerical_gradient(f, x) for a random function and x of shape {shape}").format(shape=x.shape)
+    _check(student.numerical_gradient(f, x.copy()), reference.numerical_gradient(f, x.copy()), f, x, what)

@@ -14,6 +14,14 @@ def twin(student_net, reference, sizes):
     params = student_net.params
     if not isinstance(params, dict) or sorted(params) != KEYS:
         fail(_("{name}.params should be a dict with the keys {keys}").format(name=f"TwoLayerNet{sizes}", keys=KEYS))
+    shapes = {"W1": sizes[:2], "W2": sizes[1:], "b1": sizes[1:2], "b2": sizes[2:]}
+    for key, shape in shapes.items():  # the reference trains on these: no larger than the network asked for
+        if np.shape(params[key]) != shape:
+            fail(
+                _("{name}.params[{key}] should have shape {want}, got {got}").format(
+                    name=f"TwoLayerNet{sizes}", key=repr(key), want=shape, got=np.shape(params[key])
+                )
+            )
     ref.params = {k: np.array(v, dtype=float) for k, v in params.items()}
     return ref
 

@@ -9,17 +9,20 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from grader.sandbox import namespaces_work
+from grader.sandbox import namespace_problem
 
 from conftest import ROOT, grade
 
 WRONG = "\ndef sum_squared_error(y, t):\n    return 0.0\n\n\ndef cross_entropy_error(y, t):\n    return 0.0\n"
-needs_namespace = pytest.mark.skipif(not namespaces_work(), reason="namespace isolation needs root and bubblewrap")
+needs_namespace = pytest.mark.skipif(
+    namespace_problem() is not None, reason="namespace isolation needs root and bubblewrap"
+)
 BOTH = pytest.mark.parametrize("isolation", ["process", pytest.param("namespace", marks=needs_namespace)])
 
 
@@ -31,38 +34,39 @@ def course(tmp_path: Path) -> Path:
     return copy
 
 
-def submit(course: Path, source: str) -> Path:
-    """The reference solutions with losses.py replaced by SOURCE."""
+def submit(course: Path, source: str, module: str = "losses") -> Path:
+    """The reference solutions with MODULE.py replaced by SOURCE."""
     submission = course.parent / "submission"
     shutil.copytree(course / "solutions", submission)
-    (submission / "losses.py").write_text(textwrap.dedent(source))
+    (submission / f"{module}.py").write_text(textwrap.dedent(source))
     return submission
 
 
-def grade_attack(course: Path, source: str, isolation: str, *options: str, env: dict | None = None):
+def grade_attack(course: Path, source: str, isolation: str, *options: str, env: dict | None = None, module="losses"):
     """Run `grade check --format json` on the attack, as a grader in CI would."""
-    submission = submit(course, source)
+    submission = submit(course, source, module)
     args = ("check", str(submission), "--course", str(course), "--format", "json", "--isolation", isolation)
     return grade(*args, *options, timeout=300, env=env)
 
 
-def attack(course: Path, source: str, isolation: str, env: dict | None = None) -> dict:
-    """Grade the attack; returns the JSON report, after checking that the other exercises kept full marks."""
-    run = grade_attack(course, source, isolation, env=env)
+def attack(course: Path, source: str, isolation: str, env: dict | None = None, module: str = "losses") -> dict:
+    """Grade the attack on MODULE; returns the JSON report, after checking that the exercises of the other modules
+    kept full marks."""
+    run = grade_attack(course, source, isolation, env=env, module=module)
     assert run.code in (0, 1), run.stderr
     report = run.json()
     assert report["isolation"] == isolation
-    others = {e["id"]: e["score"] == e["max_score"] for e in report["exercises"] if e["id"] != "losses"}
-    assert all(others.values()), f"an attack on losses cost other exercises points: {others}"
+    others = {e["id"]: e["score"] == e["max_score"] for e in report["exercises"] if e["id"] != module}
+    assert all(others.values()), f"an attack on {module} cost other exercises points: {others}"
     return report
 
 
-def losses(report: dict) -> dict:
-    return next(e for e in report["exercises"] if e["id"] == "losses")
+def losses(report: dict, exercise: str = "losses") -> dict:
+    return next(e for e in report["exercises"] if e["id"] == exercise)
 
 
-def messages(report: dict) -> list[str]:
-    return [t["message"] for t in losses(report)["tests"]]
+def messages(report: dict, exercise: str = "losses") -> list[str]:
+    return [t["message"] for t in losses(report, exercise)["tests"]]
 
 
 @BOTH
@@ -459,3 +463,374 @@ def test_importing_the_solutions_finds_nothing_in_a_namespace(course):
     report = attack(course, source, "namespace")
     assert losses(report)["score"] == 0
     assert any("FileNotFoundError" in m for m in messages(report)), messages(report)
+
+
+# What the trust boundary holds against a student who takes over the worker itself (issue 10). The worker's own
+# objects are found through gc, as an attacker would; every frame below is one the grader must refuse.
+
+FIND_WORKER = """
+    import gc, json, struct, time
+    import numpy as np
+
+    def _worker():
+        return next(o for o in gc.get_objects() if type(o).__name__ == "Worker" and hasattr(o, "wire_out"))
+
+    def _ask(message):
+        try:
+            return repr(_worker().request(message))[:200]
+        except Exception as exc:
+            return type(exc).__name__ + ": " + str(exc)[:200]
+"""
+
+
+@BOTH
+def test_the_worker_cannot_make_the_grader_run_a_name_it_sends(course, isolation, tmp_path):
+    marker = tmp_path / "ran-as-grader"
+    source = (
+        FIND_WORKER
+        + f"""
+    def sum_squared_error(y, t):
+        asked = [
+            _ask({{"op": "reference", "module": "subprocess", "function": "getoutput", "args": ["touch {marker}"]}}),
+            _ask({{"op": "reference", "module": "builtins", "function": "exec", "args": ["open('{marker}', 'w')"]}}),
+            _ask({{"op": "reference", "name": "subprocess.getoutput", "args": ["touch {marker}"]}}),
+            _ask({{"op": "eval", "id": 1, "args": [1.0]}}),
+        ]
+        return 0.0
+
+    def cross_entropy_error(y, t):
+        return 0.0
+    """
+    )
+    report = attack(course, source, isolation)
+    assert not marker.exists()
+    assert losses(report)["score"] == 0
+    assert any("does not serve" in m for m in messages(report)), messages(report)
+
+
+@BOTH
+def test_a_function_with_no_dependency_gets_no_reference_to_forward_to(course, isolation):
+    source = (
+        FIND_WORKER
+        + """
+    def sigmoid(x):
+        return _worker().request({"op": "reference", "module": "activations", "function": "sigmoid",
+                                  "args": _worker().encode([x]), "kwargs": _worker().encode({})})
+
+    def softmax(x):
+        return _worker().request({"op": "reference", "module": "activations", "function": "softmax",
+                                  "args": _worker().encode([x]), "kwargs": _worker().encode({})})
+    """
+    )
+    report = attack(course, source, isolation, module="activations")
+    assert losses(report, "activations")["score"] == 0
+    said = messages(report, "activations")
+    assert all("asked the grader for activations." in m and "which it does not serve" in m for m in said), said
+
+
+@BOTH
+def test_a_served_dependency_refuses_inputs_larger_than_the_course_needs(course, isolation):
+    """A descent whose gradient the reference serves asks it for a huge and a complex gradient: both refused."""
+    submission = submit(course, "def numerical_gradient(f, x):\n    raise NotImplementedError\n", "gradient")
+    (submission / "descent.py").write_text(
+        textwrap.dedent("""
+        import numpy as np
+        from gradient import numerical_gradient
+
+        def gradient_descent(f, init_x, lr=0.01, step_num=100):
+            numerical_gradient(lambda x: 0.0, np.zeros(150_000))
+            return np.array(init_x, dtype=float)
+
+        def gradient_ascent(f, init_x, lr=0.01, step_num=100):
+            numerical_gradient(lambda x: 0.0, np.zeros(10, dtype=complex))
+            return np.array(init_x, dtype=float)
+        """)
+    )
+    run = grade("check", str(submission), "--course", str(course), "--format", "json", "--isolation", isolation)
+    descent = next(e for e in run.json()["exercises"] if e["id"] == "descent")
+    said = " ".join(t["message"] for t in descent["tests"])
+    assert descent["score"] == 0
+    assert "numerical_gradient on more than 20000 numbers" in said and "numerical_gradient on complex numbers" in said
+
+
+@BOTH
+def test_a_network_larger_than_its_sizes_is_refused_before_the_reference_trains_it(course, isolation):
+    source = (ROOT / "solutions" / "networks.py").read_text() + textwrap.dedent("""
+        _Honest = TwoLayerNet
+
+        class TwoLayerNet(_Honest):
+            def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
+                super().__init__(input_size, 8000, output_size, weight_init_std)
+    """)
+    report = attack(course, source, isolation, module="networks")
+    assert any("should have shape" in m for m in messages(report, "networks")), messages(report, "networks")
+
+
+@BOTH
+@pytest.mark.parametrize(
+    "frame",
+    [
+        'struct.pack(">I", 1000) + b"{"',  # half a frame, then silence
+        'struct.pack(">I", 3) + b"{"',  # a slow drip would do the same: the deadline is on the whole call
+    ],
+    ids=["half_frame", "short_frame"],
+)
+def test_a_frame_that_never_ends_costs_only_the_calls_time(course, isolation, frame):
+    tight_limits(course)
+    source = (
+        FIND_WORKER
+        + f"""
+    def sum_squared_error(y, t):
+        out = _worker().wire_out
+        out.write({frame})
+        out.flush()
+        time.sleep(600)
+
+    def cross_entropy_error(y, t):
+        return sum_squared_error(y, t)
+    """
+    )
+    report = attack(course, source, isolation)
+    assert {t["status"] for t in losses(report)["tests"]} == {"timeout"}
+    assert "did not finish within 1 s and was stopped" in messages(report)[0]
+
+
+@BOTH
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [("b'[' + b'[],' * 5_000_000 + b'[]]'", "lists or objects"), ("b'[' * 5000 + b']' * 5000", "nested deeper")],
+    ids=["many_lists", "deep"],
+)
+def test_frames_that_would_cost_the_grader_memory_are_refused_before_decoding(course, isolation, body, said):
+    source = (
+        FIND_WORKER
+        + f"""
+    def sum_squared_error(y, t):
+        data = {body}
+        out = _worker().wire_out
+        out.write(struct.pack(">I", len(data)) + data)
+        out.flush()
+        time.sleep(600)
+
+    def cross_entropy_error(y, t):
+        return sum_squared_error(y, t)
+    """
+    )
+    report = attack(course, source, isolation)
+    assert all(said in m for m in messages(report)), messages(report)
+
+
+@BOTH
+def test_the_seed_never_reaches_student_code_or_its_messages(course, isolation, tmp_path):
+    seed = "918273645"
+    source = f"""
+        import gc, os, sys
+
+        def _look():
+            places = [repr(sys.argv), repr(dict(os.environ)), open("/proc/self/cmdline", "rb").read().decode()]
+            for frame in sys._current_frames().values():
+                while frame is not None:
+                    places.append(repr(frame.f_locals)[:100_000])
+                    frame = frame.f_back
+            places += [repr(o)[:10_000] for o in gc.get_objects() if isinstance(o, (dict, list, tuple))]
+            for directory in (os.getcwd(), os.path.expanduser("~")):
+                places += [name for name in os.listdir(directory)]
+            return "FOUND" if any("{seed}" in p for p in places) else "none"
+
+        def sum_squared_error(y, t):
+            raise RuntimeError("seed: " + _look())
+
+        def cross_entropy_error(y, t):
+            return 0.0
+    """
+    env = {**os.environ, "GRADE_LANG": "en", "GRADE_SEED": seed}
+    report = attack(course, source, isolation, env=env)
+    assert any("seed: none" in m for m in messages(report)), messages(report)
+    submission = course.parent / "submission"
+    for fmt in ("text", "markdown", "gradescope", "junit"):
+        run = grade(
+            "check", str(submission), "--course", str(course), "--format", fmt, "--isolation", isolation, env=env
+        )
+        assert seed not in run.stdout, fmt
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the seccomp filter is Linux's")
+@BOTH
+def test_system_calls_that_reach_the_kernel_or_other_students_are_refused(course, isolation):
+    source = """
+        import ctypes, errno, os, socket
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        CALLS = {"add_key": 248, "keyctl": 250, "request_key": 249, "ptrace": 101, "bpf": 321,
+                 "perf_event_open": 298, "userfaultfd": 323, "unshare": 272, "mount": 165, "setns": 308}
+
+        def _try(number, *args):
+            result = libc.syscall(number, *args)
+            return "allowed" if result >= 0 else errno.errorcode.get(ctypes.get_errno(), "?")
+
+        def sum_squared_error(y, t):
+            found = {name: _try(number, 0, 0, 0, 0, 0) for name, number in CALLS.items()}
+            try:
+                socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                found["inet"] = "allowed"
+            except OSError as exc:
+                found["inet"] = errno.errorcode.get(exc.errno, "?")
+            raise RuntimeError(repr(sorted(found.items())))
+
+        def cross_entropy_error(y, t):
+            return 0.0
+    """
+    report = attack(course, source, isolation)
+    said = next(m for m in messages(report) if "add_key" in m)
+    assert "allowed" not in said and said.count("EPERM") >= 10 and "('inet', 'EACCES')" in said, said
+
+
+@needs_namespace
+def test_each_submission_in_a_batch_runs_as_a_uid_of_its_own(course, tmp_path):
+    entries = tmp_path / "entries"
+    for name in ("ann", "bob", "cid"):
+        shutil.copytree(course / "solutions", entries / name)
+        (entries / name / "losses.py").write_text(
+            "import os\n\ndef sum_squared_error(y, t):\n    raise RuntimeError(f'uid={os.getuid()}=')\n"
+            "\ndef cross_entropy_error(y, t):\n    return 0.0\n"
+        )
+    run = grade("batch", str(entries), "--out", str(tmp_path / "out"), "--course", str(course), "-j", "1")
+    assert run.code in (0, 1), run.stderr
+    uids = {
+        n: (tmp_path / "out" / "feedback" / f"{n}.md").read_text().split("uid=")[1].split("=")[0]
+        for n in ("ann", "bob", "cid")
+    }
+    assert len(set(uids.values())) == 3 and "0" not in uids.values(), uids
+
+
+@BOTH
+def test_a_submission_root_that_is_a_link_is_refused(course, isolation, tmp_path):
+    link = tmp_path / "exercises"
+    link.symlink_to(course / "solutions")
+    run = grade("check", str(link), "--course", str(course), "--isolation", isolation)
+    assert run.code == 2
+    assert "is a link to" in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr
+
+
+@BOTH
+def test_what_student_code_writes_is_bounded(course, isolation):
+    source = """
+        import os
+
+        def sum_squared_error(y, t):
+            with open("big", "wb") as out:
+                for _ in range(200):
+                    out.write(b"x" * 2**20)
+            return 0.0
+
+        def cross_entropy_error(y, t):
+            return 0.0
+    """
+    report = attack(course, source, isolation)
+    assert any("File too large" in m or "No space left" in m for m in messages(report)), messages(report)
+
+
+@BOTH
+def test_deep_trees_and_closed_directories_are_cleaned_up(course, isolation, tmp_path):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    source = """
+        import os
+
+        def sum_squared_error(y, t):
+            for _ in range(1500):
+                os.mkdir("d")
+                os.chdir("d")
+            open("f", "w").write("x")
+            os.chmod(".", 0)
+            os._exit(1)
+
+        def cross_entropy_error(y, t):
+            os.mkdir("closed")
+            open("closed/f", "w").write("x")
+            os.chmod("closed", 0)
+            return 0.0
+    """
+    env = {**os.environ, "GRADE_LANG": "en", "TMPDIR": str(scratch)}
+    attack(course, source, isolation, env=env)
+    assert list(scratch.iterdir()) == []
+
+
+@needs_namespace
+def test_a_submission_of_thousands_of_files_is_refused_before_it_costs_anything(course, tmp_path):
+    submission = submit(course, "")
+    for i in range(3000):
+        (submission / f"junk{i}.txt").write_text("x")
+    run = grade("check", str(submission), "--course", str(course), "--isolation", "namespace")
+    assert run.code == 2 and "holds more than 2000 files" in run.stderr, run.stderr
+
+
+@BOTH
+def test_an_exception_is_judged_by_its_type_not_its_text(course, isolation):
+    source = (ROOT / "solutions" / "gradient.py").read_text() + textwrap.dedent("""
+        _honest = numerical_gradient
+
+        def numerical_gradient(f, x):
+            if x.dtype.kind in "iu":
+                raise ValueError("TypeError: integer arrays are not supported")
+            return _honest(f, x)
+    """)
+    report = attack(course, source, isolation, module="gradient")
+    failed = [t["name"] for t in losses(report, "gradient")["tests"] if t["status"] != "passed"]
+    assert failed and all("integer_array" in name for name in failed), failed
+
+
+KNOWS_THE_PROBES = """
+    import numpy as np
+
+    DERIVATIVES = {
+        "square": lambda x, **p: 2 * x,
+        "cube": lambda x, **p: 3 * x**2,
+        "book_function_1": lambda x, **p: 0.02 * x + 0.1,
+        "sine": lambda x, **p: np.cos(x),
+        "polynomial": lambda x, a, b, c: a + 2 * b * x + 3 * c * x**2,
+        "sphere": lambda x, **p: 2 * x,
+    }
+
+    def _exact(f, x):
+        derivative = DERIVATIVES.get(getattr(f, "name", None))
+        return 0.0 * x if derivative is None else derivative(x, **dict(getattr(f, "params", ())))
+"""
+
+
+@BOTH
+@pytest.mark.parametrize("exercise", ["differentiation", "gradient"])
+def test_a_derivative_that_recognises_the_test_functions_instead_of_differencing_loses_points(
+    course, isolation, exercise
+):
+    if exercise == "differentiation":
+        source = (
+            KNOWS_THE_PROBES
+            + """
+    def numerical_diff(f, x):
+        return float(_exact(f, x))
+
+    def tangent_line(f, x):
+        d = numerical_diff(f, x)
+        return lambda t: f(x) + d * (t - x)
+    """
+        )
+    else:
+        source = (
+            KNOWS_THE_PROBES
+            + """
+    def numerical_gradient(f, x):
+        return np.asarray(_exact(f, np.asarray(x, dtype=float)), dtype=float) * np.ones(np.shape(x))
+    """
+        )
+    report = attack(course, source, isolation, module=exercise)
+    failed = [t["name"] for t in losses(report, exercise)["tests"] if t["status"] != "passed"]
+    assert any("cannot_see" in name for name in failed), failed
+
+
+@BOTH
+def test_a_loop_at_a_modules_top_level_is_blamed_on_the_import(course, isolation):
+    tight_limits(course)
+    report = attack(course, "while True:\n    pass\n" + WRONG, isolation)
+    assert all(m.startswith("importing losses.py did not finish within 1 s") for m in messages(report)[:1])
+    assert not any("sum_squared_error did not finish" in m for m in messages(report)), messages(report)

@@ -37,11 +37,24 @@ def grade_submission(root: Path) -> dict:
     from grader.reports.gradescope_report import as_dict
 
     course = load_course(root / "source")
+    runner.refuse_links(root / "submission")
     submission = find_submission(root / "submission", course)
     with submissions.opened(submission, course) as found:
-        report = runner.check(course, found[0].directory, [], runner.resolve_seed(course, None))
+        report = runner.check(course, found[0].directory, [], grading_seed(root / "source", course))
     print(render(report, "text"))  # the instructor's log on Gradescope
     return as_dict(report)
+
+
+def grading_seed(source: Path, course: Course) -> int:
+    """The seed `grade gradescope` kept in the course directory (never in run_autograder, which student code could
+    read), else $GRADE_SEED or the course's."""
+    from grader.gradescope_bundle import SEED_FILE
+    from grader.runner import resolve_seed
+
+    try:
+        return int((source / SEED_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return resolve_seed(course, None)
 
 
 def main(root: Path) -> None:

@@ -15,6 +15,7 @@ from grader.packaging import Files, course_files, grader_files
 from grader.templates import render
 
 _FIXED_TIME = (2024, 1, 1, 0, 0, 0)  # the same course gives the same zip, byte for byte
+SEED_FILE = "grading-seed"
 
 
 def bundle_files(course: Course, seed: int) -> Files:
@@ -25,7 +26,8 @@ def bundle_files(course: Course, seed: int) -> Files:
         )
     files = course_files(course, secret=True) | grader_files()
     files["setup.sh"] = render("setup.sh.tmpl").encode()
-    files["run_autograder"] = render("run_autograder.tmpl", SEED=str(seed)).encode()
+    files["run_autograder"] = render("run_autograder.tmpl").encode()
+    files[SEED_FILE] = f"{seed}\n".encode()  # in the course directory, which student code never sees
     return files
 
 
@@ -36,7 +38,8 @@ def build(course: Course, out: Path, seed: int) -> Files:
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zipped:
             for name, data in sorted(files.items()):
                 info = zipfile.ZipInfo(name, _FIXED_TIME)
-                info.external_attr = (0o100755 if data.startswith(b"#!") else 0o100644) << 16
+                mode = 0o100755 if data.startswith(b"#!") else 0o100600 if name == SEED_FILE else 0o100644
+                info.external_attr = mode << 16
                 zipped.writestr(info, data, zipfile.ZIP_DEFLATED)
     except OSError as exc:
         raise GradingError(_("cannot write {path}: {reason}").format(path=out, reason=exc.strerror)) from None

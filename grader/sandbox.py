@@ -72,6 +72,10 @@ def choose_isolation(requested: str, hidden: tuple[Path, ...]) -> Isolation:
         )
     if requested == "process":
         return Isolation("process", reason=_("asked for"))
+    if requested == "uid":
+        if not (_is_root() and sys.platform == "linux"):
+            raise GradingError(_("uid isolation needs root on Linux"))
+        return Isolation("uid", hidden, reason=_("asked for"))
     namespaces = namespace_problem()
     if namespaces is None:
         return Isolation("namespace", hidden, own_user_namespace=not _is_root())
@@ -79,8 +83,6 @@ def choose_isolation(requested: str, hidden: tuple[Path, ...]) -> Isolation:
         raise GradingError(_("namespace isolation cannot run here: {reason}").format(reason=namespaces))
     if _is_root() and sys.platform == "linux":
         return Isolation("uid", hidden, reason=namespaces)
-    if requested == "uid":
-        raise GradingError(_("uid isolation needs root on Linux"))
     return Isolation("process", reason=namespaces)
 
 
@@ -335,6 +337,7 @@ def _bwrap(submission: Staged, limits: Limits, isolation: Isolation) -> list[str
         command += ["--ro-bind", path, path]
     command += ["--ro-bind", str(submission.directory), _INSIDE_SUBMISSION]
     command += ["--perms", "01777", "--size", str(int(limits.disk_mb) * 2**20), "--tmpfs", _INSIDE_WORKDIR]
+    command += [arg for path in emptied if os.path.isdir(path) for arg in ("--remount-ro", path)]
     command += ["--chdir", _INSIDE_WORKDIR, *_UNSHARE, "--die-with-parent", "--new-session"]
     if isolation.own_user_namespace:
         return [*command, "--unshare-user", "--uid", "65534", "--gid", "65534", "--disable-userns", "--"]

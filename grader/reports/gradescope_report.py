@@ -12,11 +12,11 @@ VISIBILITY = {"public": "visible", "hidden": "after_due_date"}
 
 def as_dict(report: GradeReport) -> dict:
     """Everything here is shown to the student: never the seed."""
-    note = f": {report.isolation_note}" if report.isolation_note else ""
+    isolation = f"{report.isolation} isolation" + (f": {report.isolation_note}" if report.isolation_note else "")
     return {
         "score": report.score,
         "execution_time": round(report.duration, 3),
-        "output": f"{report.title}: {report.score:g} / {report.max_score:g} points ({report.isolation} isolation{note})",
+        "output": f"{report.title}: {report.score:g} / {report.max_score:g} points ({isolation})",
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": [

@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from grader.autograder import grading_seed
+from grader.course import load_course
+
 from conftest import ROOT, grade
 
 COURSE = yaml.safe_load((ROOT / "course.yaml").read_text())
@@ -77,13 +80,14 @@ def total_points() -> float:
 
 def test_the_reference_solutions_get_full_marks(autograder):
     results = run_autograder(autograder, solutions())
+    assert "seed" not in results["output"] and "isolation" in results["output"]  # students read this line
     assert results["score"] == pytest.approx(total_points())
     assert sum(t["max_score"] for t in results["tests"]) == pytest.approx(total_points())
     assert {t["status"] for t in results["tests"]} == {"passed"}
     visibility = [t["visibility"] for t in results["tests"]]
     assert visibility.count("after_due_date") == sum(e["hidden_tests"] for e in COURSE["exercises"])
     assert set(visibility) == {"visible", "after_due_date"}
-    assert f"seed {SEED}" in results["output"]
+    assert grading_seed(autograder / "source", load_course(autograder / "source")) == int(SEED)
 
 
 def test_one_known_mistake_uploaded_in_a_folder_costs_points_in_its_exercise_only(autograder):
@@ -167,7 +171,9 @@ def test_the_zip_is_the_same_for_the_same_course_and_seed(tmp_path):
         names = set(zipped.namelist())
         assert {f"tests/hidden/test_{e}.py" for e in MODULES} <= names
         assert {f"solutions/{m}.py" for m in MODULES.values()} <= names
-        assert f'GRADE_SEED:-{SEED}}}"' in zipped.read("run_autograder").decode()
+        assert SEED not in zipped.read("run_autograder").decode()  # student code may read run_autograder
+        assert zipped.read("grading-seed").decode() == f"{SEED}\n"
+        assert zipped.getinfo("grading-seed").external_attr >> 16 & 0o077 == 0
 
 
 def test_a_course_without_solutions_gets_no_autograder(tmp_path):
@@ -177,3 +183,14 @@ def test_a_course_without_solutions_gets_no_autograder(tmp_path):
     assert run.code == 2 and run.stderr.count("\n") == 1
     assert "the autograder needs the reference solutions" in run.stderr
     assert not (tmp_path / "a.zip").exists()
+
+
+def test_an_upload_that_links_to_the_solutions_is_refused(autograder):
+    """A folder in the upload that is a link to the course's solutions earns nothing and says why."""
+    shutil.rmtree(autograder / "submission", ignore_errors=True)
+    (autograder / "submission").mkdir()
+    (autograder / "submission" / "exercises").symlink_to(autograder / "source" / "solutions")
+    env = {**os.environ, "AUTOGRADER_ROOT": str(autograder)}
+    subprocess.run([str(autograder / "run_autograder")], cwd=autograder, env=env, capture_output=True, check=False)
+    results = json.loads((autograder / "results" / "results.json").read_text())
+    assert results["score"] == 0 and "links to a file outside the submission" in results["output"], results

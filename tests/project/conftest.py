@@ -25,11 +25,13 @@ class Run:
         return json.loads(self.stdout)
 
 
-def grade(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 120) -> Run:
-    """Run `grade ARGS` as a user would, in a fresh interpreter (in English, unless ENV says otherwise)."""
+def grade(
+    *args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 120, python: str = sys.executable
+) -> Run:
+    """Run `grade ARGS` as a user would, in a fresh interpreter (PYTHON; in English, unless ENV says otherwise)."""
     env = env if env is not None else {**os.environ, "GRADE_LANG": "en"}
     done = subprocess.run(
-        [sys.executable, "-m", "grader", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
+        [python, "-m", "grader", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
     )
     return Run(done.returncode, done.stdout, done.stderr)
 

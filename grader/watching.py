@@ -19,7 +19,7 @@ from grader import i18n
 from grader.course import Course, Exercise
 from grader.errors import GradingError
 from grader.i18n import _
-from grader.progress import shown
+from grader.terminal import mark, shown
 
 POLL_SECONDS = 0.3
 
@@ -100,7 +100,7 @@ def watch(course: Course, target: Path, seed: int, echo: Callable[..., None], cl
             exercise = watcher.wait()
             clear()
             if grade(course, "check", directory, "-e", exercise.id, seed_option):
-                echo(_("✔ {id} passes its tests.").format(id=exercise.id))
+                echo(f"{mark('passed')} " + _("{id} passes its tests.").format(id=exercise.id))
                 grade(course, "list", directory, seed_option)
             echo(waiting)
     except KeyboardInterrupt:

@@ -26,13 +26,18 @@ class Run:
 
 
 def grade(
-    *args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 120, python: str = sys.executable
+    *args: str,
+    cwd: Path = ROOT,
+    env: dict | None = None,
+    timeout: float = 120,
+    python: str = sys.executable,
+    encoding: str | None = None,
 ) -> Run:
-    """Run `grade ARGS` as a user would, in a fresh interpreter (PYTHON; in English, unless ENV says otherwise)."""
+    """Run `grade ARGS` as a user would, in a fresh interpreter (PYTHON; in English, unless ENV says otherwise);
+    its output is decoded strictly from ENCODING (default: the locale's)."""
     env = env if env is not None else {**os.environ, "GRADE_LANG": "en"}
-    done = subprocess.run(
-        [python, "-m", "grader", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
-    )
+    command = [python, "-m", "grader", *args]
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, encoding=encoding, timeout=timeout, env=env)
     return Run(done.returncode, done.stdout, done.stderr)
 
 

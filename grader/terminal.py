@@ -9,8 +9,6 @@ import sys
 import unicodedata
 from pathlib import Path
 
-import click
-
 from grader import i18n
 from grader.i18n import _
 
@@ -79,6 +77,8 @@ def never_fail_to_encode() -> None:
 def speak(lang: str) -> str:
     """Speak LANG where standard output can show its script; else English, after one line on standard error
     that says how to get UTF-8. Returns the language in use."""
+    import click
+
     if shows(_SAMPLES.get(lang, "")):
         return i18n.use(lang)
     i18n.use(i18n.DEFAULT)

@@ -47,14 +47,14 @@ class Watcher:
             if target.suffix != ".py" or target.stem not in self.by_module:
                 raise GradingError(
                     _("{path} is not the module of an exercise (the modules are: {modules})").format(
-                        path=target, modules=", ".join(f"{m}.py" for m in self.by_module)
+                        path=shown(target), modules=", ".join(f"{m}.py" for m in self.by_module)
                     )
                 )
             self.paths, self.directory = [target], target.parent
         elif target.is_dir():
             self.paths, self.directory = [target / f"{m}.py" for m in self.by_module], target
         else:
-            raise GradingError(_("{path} does not exist").format(path=target))
+            raise GradingError(_("{path} does not exist").format(path=shown(target)))
         self.last = stamps(self.paths)
 
     def wait(self) -> Exercise:

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, Run, grade
+from conftest import ROOT, WAIT, Output, Run, grade
 
 pytestmark = pytest.mark.skipif(
     os.name != "posix", reason="strips POSIX from a POSIX Python; on Windows the real thing runs (ci.yml)"
@@ -80,9 +80,12 @@ def stripped(tmp_path_factory) -> str:
     return python
 
 
+ENV = {**os.environ, "GRADE_LANG": "en", "GRADE_DEBUG": "1"}  # English; an internal error shows its traceback
+
+
 def run(python: str, *args: str, cwd: Path = ROOT) -> Run:
-    """`grade ARGS` in PYTHON, in English; an internal error shows its traceback."""
-    return grade(*args, cwd=cwd, python=python, env={**os.environ, "GRADE_LANG": "en", "GRADE_DEBUG": "1"})
+    """`grade ARGS` in PYTHON."""
+    return grade(*args, cwd=cwd, python=python, env=ENV)
 
 
 def explain(what: str, done: Run) -> str:
@@ -180,3 +183,29 @@ def test_grade_hint_shows_a_hint(stripped, hanging_course):
     done = run(stripped, "hint", "gradient", cwd=root)
     assert done.code == 0, explain("grade hint gradient", done)
     assert done.stdout.startswith("Hint 1 of "), explain("grade hint gradient", done)
+
+
+def test_grade_plot_draws_the_reference(stripped, tmp_path):
+    pytest.importorskip("matplotlib")
+    done = run(stripped, "plot", "descent", str(ROOT / "solutions"), "-o", str(tmp_path / "descent.png"))
+    assert done.code == 0 and (tmp_path / "descent.png").is_file(), explain("grade plot descent", done)
+
+
+def test_grade_watch_checks_a_saved_module_and_stops_on_ctrl_c(stripped, tmp_path):
+    root = tmp_path / "course"
+    for part in ("tests/public", "exercises"):
+        shutil.copytree(ROOT / part, root / part)
+    shutil.copy(ROOT / "course.yaml", root)
+    command = [stripped, "-m", "grader", "watch"]
+    process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=ENV)
+    try:
+        output = Output(process)
+        at = output.wait_for("Ctrl+C stops.", unless="Traceback")
+        (root / "exercises" / "losses.py").write_text((ROOT / "solutions" / "losses.py").read_text())
+        output.wait_for("losses passes its tests.", at, unless="Traceback")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=WAIT) == 0, output.seen
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=WAIT)

@@ -6,36 +6,15 @@ Every wait is bounded and the watcher is killed whatever happens; nothing here a
 from __future__ import annotations
 
 import os
-import queue
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, grade
-
-WAIT = 90  # seconds: generous for a busy machine; a passing run takes a few
-
-
-class Output:
-    """A process's output, read by a thread, so that a test can wait for a text with a deadline."""
-
-    def __init__(self, process: subprocess.Popen) -> None:
-        self.seen, self._lines = "", queue.Queue()
-        threading.Thread(target=lambda: [self._lines.put(line) for line in process.stdout], daemon=True).start()
-
-    def wait_for(self, text: str, after: int = 0) -> int:
-        """Wait until TEXT appears in the output after position AFTER; return where it ends."""
-        while text not in self.seen[after:]:
-            try:
-                self.seen += self._lines.get(timeout=WAIT)
-            except queue.Empty:
-                raise AssertionError(f"no {text!r} within {WAIT} s; the watcher said:\n{self.seen}") from None
-        return self.seen.index(text, after) + len(text)
+from conftest import ROOT, WAIT, Output, grade
 
 
 @pytest.fixture

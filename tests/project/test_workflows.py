@@ -29,7 +29,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory) -> dict[str, Path]:
-    """The student workflow, the instructor workflow and the Gradescope scripts, as the commands write them."""
+    """The student workflow, the instructor workflow and the Gradescope scripts, as the commands write them; and
+    this repository's CI workflow."""
     tmp = tmp_path_factory.mktemp("workflows")
     instructor = tmp / "instructor" / ".github" / "workflows" / "grade-students.yml"
     run = grade("release", "--out", str(tmp / "student"), "--instructor-workflow", str(instructor))
@@ -39,6 +40,7 @@ def written(tmp_path_factory) -> dict[str, Path]:
         zipped.extract("setup.sh", tmp / "gradescope")
         zipped.extract("run_autograder", tmp / "gradescope")
     return {
+        "ci": ROOT / ".github" / "workflows" / "ci.yml",  # this repository's own
         "student": tmp / "student" / ".github" / "workflows" / "grade.yml",
         "instructor": instructor,
         "setup.sh": tmp / "gradescope" / "setup.sh",
@@ -59,7 +61,7 @@ def shellcheck(path: Path) -> list[dict]:
     return json.loads(done.stdout)
 
 
-@pytest.mark.parametrize("name", ["student", "instructor"])
+@pytest.mark.parametrize("name", ["ci", "student", "instructor"])
 def test_the_written_workflows_pass_actionlint_and_shellcheck(written, name):
     assert actionlint(written[name]) == []
 

@@ -34,13 +34,19 @@ def grade(
     env: dict | None = None,
     timeout: float = 120,
     python: str = sys.executable,
-    encoding: str | None = None,
 ) -> Run:
-    """Run `grade ARGS` as a user would, in a fresh interpreter (PYTHON; in English, unless ENV says otherwise);
-    its output is decoded strictly from ENCODING (default: the locale's)."""
-    env = env if env is not None else {**os.environ, "GRADE_LANG": "en"}
-    command = [python, "-m", "grader", *args]
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, encoding=encoding, timeout=timeout, env=env)
+    """Run `grade ARGS` as a user would, in a fresh interpreter (PYTHON; in English, unless ENV says otherwise).
+    Its output is UTF-8 on every system (a Windows pipe would be cp1252), unless ENV's PYTHONIOENCODING says
+    otherwise, and is decoded strictly from that encoding."""
+    env = {"PYTHONIOENCODING": "utf-8", **(env if env is not None else {**os.environ, "GRADE_LANG": "en"})}
+    done = subprocess.run(
+        [python, "-m", "grader", *args],
+        cwd=cwd,
+        capture_output=True,
+        encoding=env["PYTHONIOENCODING"],
+        timeout=timeout,
+        env=env,
+    )
     return Run(done.returncode, done.stdout, done.stderr)
 
 

@@ -42,10 +42,9 @@ def test_check_list_and_hint_write_what_the_encoding_has(mixed, tmp_path, encodi
         "--course",
         str(ROOT),
         env=env,
-        encoding=encoding,
     )
-    listed = grade("list", str(mixed), "--course", str(ROOT), env=env, encoding=encoding)
-    hint = grade("hint", "gradient", "--course", str(tmp_course(tmp_path)), env=env, encoding=encoding)
+    listed = grade("list", str(mixed), "--course", str(ROOT), env=env)
+    hint = grade("hint", "gradient", "--course", str(tmp_course(tmp_path)), env=env)
     for run, code in ((check, 1), (listed, 0), (hint, 0)):
         assert run.code == code, run.stderr
         assert "Error" not in run.stderr, run.stderr

@@ -80,7 +80,8 @@ def stripped(tmp_path_factory) -> str:
     return python
 
 
-ENV = {**os.environ, "GRADE_LANG": "en", "GRADE_DEBUG": "1"}  # English; an internal error shows its traceback
+# English, UTF-8; an internal error shows its traceback
+ENV = {**os.environ, "GRADE_LANG": "en", "PYTHONIOENCODING": "utf-8", "GRADE_DEBUG": "1"}
 
 
 def run(python: str, *args: str, cwd: Path = ROOT) -> Run:
@@ -197,7 +198,9 @@ def test_grade_watch_checks_a_saved_module_and_stops_on_ctrl_c(stripped, tmp_pat
         shutil.copytree(ROOT / part, root / part)
     shutil.copy(ROOT / "course.yaml", root)
     command = [stripped, "-m", "grader", "watch"]
-    process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=ENV)
+    process = subprocess.Popen(
+        command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, encoding="utf-8", env=ENV
+    )
     try:
         output = Output(process)
         at = output.wait_for("Ctrl+C stops.", unless="Traceback")

@@ -38,8 +38,8 @@ def watcher(student_copy: Path):
             cwd=student_copy,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            text=True,
-            env={**os.environ, "GRADE_LANG": "en"},
+            encoding="utf-8",
+            env={**os.environ, "GRADE_LANG": "en", "PYTHONIOENCODING": "utf-8"},
         )
         started.append(process)
         return process, Output(process)

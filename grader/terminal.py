@@ -52,14 +52,14 @@ def shows(text: str) -> bool:
 def mark(status: str) -> str:
     """The marker of STATUS (a test's status, or todo): its symbol where standard output can show every
     symbol, else its ASCII stand-in filled to four columns, so that the columns after it still line up."""
-    if shows("".join(symbol for symbol, _ in MARKS.values())):
+    if shows("".join(symbol for symbol, _stand_in in MARKS.values())):
         return MARKS[status][0]
     return f"{MARKS[status][1]:<4}"
 
 
 def _replace(error: UnicodeEncodeError) -> tuple[str, int]:
     """Codec error handler: a symbol the encoding lacks becomes its ASCII stand-in, anything else '?'."""
-    stand_ins = {symbol: ascii for symbol, ascii in MARKS.values()}
+    stand_ins = dict(MARKS.values())
     return "".join(stand_ins.get(c, "?") for c in error.object[error.start : error.end]), error.end
 
 
@@ -84,7 +84,7 @@ def speak(lang: str) -> str:
     i18n.use(i18n.DEFAULT)
     encoding = getattr(sys.stdout, "encoding", None)
     advice = _(
-        "grade: this output's encoding ({encoding}) cannot show `--lang {lang}`, so grade speaks English; "
+        "grade: this output's encoding ({encoding}) cannot show the language {lang}, so grade speaks English; "
         "for UTF-8, set `PYTHONUTF8=1` (or run `chcp 65001` in a Windows console)."
     )
     click.echo(advice.format(encoding=encoding, lang=lang), err=True)

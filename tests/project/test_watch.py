@@ -53,7 +53,7 @@ def watcher(student_copy: Path):
 
 def test_each_save_re_checks_its_exercise_and_ctrl_c_exits_0(student_copy: Path, watcher):
     process, output = watcher()
-    at = output.wait_for("Next: losses, in exercises/losses.py")
+    at = output.wait_for(f"Next: losses, in {os.path.join('exercises', 'losses.py')}")
     at = output.wait_for("Watching exercises: save an exercise module to check it; Ctrl+C stops.", at)
 
     module = student_copy / "exercises" / "losses.py"
@@ -61,7 +61,7 @@ def test_each_save_re_checks_its_exercise_and_ctrl_c_exits_0(student_copy: Path,
     at = output.wait_for("✔ losses", at)  # the report of `grade check -e losses`
     at = output.wait_for("✔ losses passes its tests.", at)
     at = output.wait_for("1 of 6 exercises done", at)
-    at = output.wait_for("Next: differentiation, in exercises/differentiation.py", at)
+    at = output.wait_for(f"Next: differentiation, in {os.path.join('exercises', 'differentiation.py')}", at)
     at = output.wait_for("Ctrl+C stops.", at)
 
     module.write_text(module.read_text() + "\nbroken = (\n")

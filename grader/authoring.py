@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from grader.errors import GradingError
+from grader.terminal import shown
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 _BLOCK = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[ \t]*\n.*?^[ \t]*{re.escape(END)}[ \t]*\n", re.M | re.S)
@@ -40,7 +41,7 @@ def _stub_of(solutions_dir: Path, module: str) -> str:
     path = solutions_dir / f"{module}.py"
     text = _read(path)
     if text is None:
-        raise GradingError(f"{path} does not exist")
+        raise GradingError(f"{shown(path)} does not exist")
     return make_stub(text, str(path))
 
 

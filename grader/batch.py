@@ -28,6 +28,7 @@ from pathlib import Path
 from grader.course import Course
 from grader.errors import GradingError
 from grader.i18n import _
+from grader.terminal import shown
 
 MAX_UNZIPPED = 50 * 1024 * 1024
 
@@ -58,7 +59,7 @@ def find_entries(paths: list[Path], course: Course, scratch: Path) -> list[Entry
     entries: list[Entry] = []
     for path in paths:
         if not path.exists():
-            raise GradingError(_("{path} does not exist").format(path=path))
+            raise GradingError(_("{path} does not exist").format(path=shown(path)))
         members = [path] if _is_submission(path, course) else sorted(path.iterdir())
         entries += [_entry(member, scratch) for member in members if _is_submission(member, course)]
     names = [e.name for e in entries]
@@ -93,13 +94,17 @@ def _unzip(archive: Path, target: Path) -> None:
             members = zipped.infolist()
             if sum(m.file_size for m in members) > MAX_UNZIPPED:
                 raise GradingError(
-                    _("{archive} unpacks to more than {limit} MiB").format(archive=archive, limit=MAX_UNZIPPED // 2**20)
+                    _("{archive} unpacks to more than {limit} MiB").format(
+                        archive=shown(archive), limit=MAX_UNZIPPED // 2**20
+                    )
                 )
             for member in members:
                 destination = (target / member.filename).resolve()
                 if not destination.is_relative_to(target.resolve()):
                     raise GradingError(
-                        _("{archive} holds a path outside itself: {path}").format(archive=archive, path=member.filename)
+                        _("{archive} holds a path outside itself: {path}").format(
+                            archive=shown(archive), path=member.filename
+                        )
                     )
             zipped.extractall(target)
     except zipfile.BadZipFile:

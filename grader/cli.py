@@ -68,4 +68,7 @@ def cli() -> None:
 
 
 def main() -> None:
+    from grader.terminal import never_fail_to_encode
+
+    never_fail_to_encode()
     cli(prog_name="grade")

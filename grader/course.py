@@ -8,6 +8,7 @@ from typing import Any
 
 from grader.errors import GradingError
 from grader.i18n import _, course_text
+from grader.terminal import shown
 
 COURSE_FILE = "course.yaml"
 
@@ -57,7 +58,7 @@ class Course:
         known = ", ".join(e.id for e in self.exercises)
         raise GradingError(
             _("no exercise {id} in {path} (there are: {known})").format(
-                id=repr(exercise_id), path=self.root / COURSE_FILE, known=known
+                id=repr(exercise_id), path=shown(self.root / COURSE_FILE), known=known
             )
         )
 
@@ -85,13 +86,13 @@ def load_course(root: Path, lang: str | None = None) -> Course:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise GradingError(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror)) from None
+        raise GradingError(_("cannot read {path}: {reason}").format(path=shown(path), reason=exc.strerror)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = _(" at line {line}, column {column}").format(line=mark.line + 1, column=mark.column + 1) if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise GradingError(
-            _("{path}{where}: not valid YAML: {problem}").format(path=path, where=where, problem=problem)
+            _("{path}{where}: not valid YAML: {problem}").format(path=shown(path), where=where, problem=problem)
         ) from None
     return _Reader(path, lang).course(root, data)
 
@@ -107,7 +108,7 @@ class _Reader:
         return course_text(message, self.lang)
 
     def fail(self, where: str, problem: str) -> GradingError:
-        return GradingError(f"{self.path}: {where}: {problem}")
+        return GradingError(f"{shown(self.path)}: {where}: {problem}")
 
     def mapping(self, data: Any, where: str, required: set[str], optional: set[str]) -> dict:
         if not isinstance(data, dict):

@@ -13,6 +13,7 @@ from grader.errors import GradingError
 from grader.i18n import _
 from grader.packaging import Files, course_files, grader_files
 from grader.templates import render
+from grader.terminal import shown
 
 _FIXED_TIME = (2024, 1, 1, 0, 0, 0)  # the same course gives the same zip, byte for byte
 SEED_FILE = "grading-seed"
@@ -22,7 +23,9 @@ def bundle_files(course: Course, seed: int) -> Files:
     """Everything in the autograder zip, by path; SEED draws the hidden inputs of every submission."""
     if not course.has_solutions:
         raise GradingError(
-            _("{path} does not exist: the autograder needs the reference solutions").format(path=course.solutions_dir)
+            _("{path} does not exist: the autograder needs the reference solutions").format(
+                path=shown(course.solutions_dir)
+            )
         )
     files = course_files(course, secret=True) | grader_files()
     files["setup.sh"] = render("setup.sh.tmpl").encode()
@@ -42,5 +45,5 @@ def build(course: Course, out: Path, seed: int) -> Files:
                 info.external_attr = mode << 16
                 zipped.writestr(info, data, zipfile.ZIP_DEFLATED)
     except OSError as exc:
-        raise GradingError(_("cannot write {path}: {reason}").format(path=out, reason=exc.strerror)) from None
+        raise GradingError(_("cannot write {path}: {reason}").format(path=shown(out), reason=exc.strerror)) from None
     return files

@@ -80,7 +80,8 @@ def _run_grade_check(course: Course, exercise_id: str, modules: dict[str, str]) 
         done = subprocess.run(
             [*command, "--format", "json", "-e", exercise_id],
             capture_output=True,
-            text=True,
+            encoding="utf-8",  # whatever the code page (cp1252, cp932 on Windows): the report says it all
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
             stdin=subprocess.DEVNULL,
             check=False,
         )

@@ -21,6 +21,7 @@ from grader.course import Course, Exercise
 from grader.errors import GradingError
 from grader.i18n import _, course_text
 from grader.submissions import IMPORTS_CELL, NOTEBOOK_SUFFIX, exercise_of
+from grader.terminal import shown
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -145,23 +146,23 @@ def split_module(path: Path) -> tuple[str, str, list[Definition]]:
         text = path.read_text(encoding="utf-8")
         tree = ast.parse(text, str(path))
     except OSError as exc:
-        raise GradingError(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror)) from None
+        raise GradingError(_("cannot read {path}: {reason}").format(path=shown(path), reason=exc.strerror)) from None
     except SyntaxError as exc:
-        raise GradingError(f"{path}, line {exc.lineno}: {exc.msg}") from None
+        raise GradingError(f"{shown(path)}, line {exc.lineno}: {exc.msg}") from None
     lines = text.splitlines()
     docstring = ast.get_docstring(tree)
     body = tree.body[1:] if docstring is not None else tree.body
     nodes = [n for n in body if _is_definition(n)]
     if not nodes:
-        raise GradingError(_("{path} defines no function or class to answer").format(path=path))
+        raise GradingError(_("{path} defines no function or class to answer").format(path=shown(path)))
     first = _first_line(nodes[0])
     for node in body:
         if not _is_definition(node) and node.lineno > first:
             problem = _("{path}, line {line}: move top-level code above the first definition")
-            raise GradingError(problem.format(path=path, line=node.lineno))
+            raise GradingError(problem.format(path=shown(path), line=node.lineno))
         if _is_definition(node) and BEGIN not in ast.get_source_segment(text, node):
             problem = _("{path}: {name} has no {begin} / {end} block for the student to write")
-            raise GradingError(problem.format(path=path, name=node.name, begin=BEGIN, end=END))
+            raise GradingError(problem.format(path=shown(path), name=node.name, begin=BEGIN, end=END))
     start = tree.body[0].end_lineno if docstring is not None else 0
     definitions = [
         Definition(

@@ -14,6 +14,7 @@ from grader.course import COURSE_FILE, Course
 from grader.errors import GradingError
 from grader.i18n import _
 from grader.templates import render
+from grader.terminal import shown
 
 DISTRIBUTION = "dlfs-ch4-grader"
 _SKIPPED = ("__pycache__", ".pytest_cache", ".ipynb_checkpoints")
@@ -80,7 +81,9 @@ def course_files(course: Course, secret: bool) -> Files:
         if secret and exercise.hidden is not None:
             if not exercise.hidden.is_file():
                 raise GradingError(
-                    _("{path} does not exist (the hidden suite of {id})").format(path=exercise.hidden, id=exercise.id)
+                    _("{path} does not exist (the hidden suite of {id})").format(
+                        path=shown(exercise.hidden), id=exercise.id
+                    )
                 )
             files[relative(course, exercise.hidden)] = exercise.hidden.read_bytes()
     if secret:
@@ -98,7 +101,7 @@ def relative(course: Course, path: Path) -> str:
     except ValueError:
         raise GradingError(
             _("{path} is outside the course directory {root}: move it inside to release it").format(
-                path=path, root=course.root
+                path=shown(path), root=shown(course.root)
             )
         ) from None
 

@@ -14,6 +14,7 @@ from grader import plotting
 from grader.course import Course
 from grader.errors import GradingError
 from grader.i18n import _
+from grader.terminal import shown
 
 PICTURES = {"descent": "descent", "training": "networks"}  # picture -> the exercise whose code it draws
 
@@ -55,7 +56,7 @@ def draw(
     try:
         figure.savefig(out, dpi=110)
     except OSError as exc:
-        raise GradingError(_("cannot write {path}: {reason}").format(path=out, reason=exc.strerror)) from None
+        raise GradingError(_("cannot write {path}: {reason}").format(path=shown(out), reason=exc.strerror)) from None
     return out
 
 

@@ -42,11 +42,3 @@ def standings(course: Course, submission: Path, seed: int, exercise_ids: list[st
 def next_exercise(found: list[Standing]) -> Exercise | None:
     """The first exercise in course order that is not done yet; None when all are."""
     return next((s.exercise for s in found if s.state != DONE), None)
-
-
-def shown(path: Path) -> str:
-    """PATH as the student would type it: relative to the working directory when it lies below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

@@ -24,6 +24,7 @@ from grader.i18n import _
 from grader.notebook import COURSE_VARIABLE, SHIPPED_COURSE
 from grader.notebooks import Tests, source_notebook
 from grader.submissions import notebook_name
+from grader.terminal import shown
 
 CONFIG_FILE = "nbgrader_config.py"
 FULL_COURSE = "course"
@@ -39,12 +40,12 @@ def publish(course: Course, out: Path, assignment: str) -> list[Path]:
         raise GradingError(_('grade publish needs nbgrader: pip install "dlfs-ch4-grader[instructor]"'))
     if not course.has_solutions:
         problem = _("{path} does not exist: the notebooks are made from the solutions")
-        raise GradingError(problem.format(path=course.solutions_dir))
+        raise GradingError(problem.format(path=shown(course.solutions_dir)))
     source = out / "source" / assignment
     for replaced in (out / FULL_COURSE, source):
         if replaced.resolve() == course.root.resolve() or replaced.resolve() in course.root.resolve().parents:
             problem = _("--out {out} would replace {replaced}, which holds the course itself")
-            raise GradingError(problem.format(out=out, replaced=replaced))
+            raise GradingError(problem.format(out=shown(out), replaced=shown(replaced)))
     tests = exercise_tests(course)
     _copy_course(course, out / FULL_COURSE, hidden=True)
     shipped = _write_source(course, source, tests)

@@ -13,6 +13,7 @@ from grader.errors import GradingError
 from grader.i18n import _
 from grader.packaging import Files, course_files, grader_files, hidden_messages, withhold_messages, write_tree
 from grader.templates import render
+from grader.terminal import shown
 
 MARKER = ".grade-release.json"  # names the files a release wrote, so the next release can replace them
 GITIGNORE = ".venv/\n__pycache__/\n*.pyc\n*.egg-info/\n.grade-hints.json\ngrade-report.md\n"
@@ -45,21 +46,23 @@ def release(course: Course, out: Path) -> Files:
         write_tree(files, out)
         (out / MARKER).write_text(json.dumps({"course": course.title, "files": sorted(files)}, indent=1) + "\n")
     except OSError as exc:
-        raise GradingError(_("cannot write {path}: {reason}").format(path=exc.filename, reason=exc.strerror)) from None
+        raise GradingError(
+            _("cannot write {path}: {reason}").format(path=shown(exc.filename), reason=exc.strerror)
+        ) from None
     return files
 
 
 def _clear_earlier_release(out: Path) -> None:
     """Remove the files an earlier release wrote to OUT; refuse a non-empty OUT that holds no release."""
     if out.exists() and not out.is_dir():
-        raise GradingError(_("{out} is a file, not a directory").format(out=out))
+        raise GradingError(_("{out} is a file, not a directory").format(out=shown(out)))
     if not out.exists() or not any(out.iterdir()):
         return
     marker = out / MARKER
     if not marker.is_file():
         raise GradingError(
             _("{out} is not empty and holds no earlier release ({marker} is missing): choose a new directory").format(
-                out=out, marker=MARKER
+                out=shown(out), marker=MARKER
             )
         )
     try:
@@ -82,4 +85,4 @@ def write_instructor_workflow(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render("grade-students.yml.tmpl"), encoding="utf-8")
     except OSError as exc:
-        raise GradingError(_("cannot write {path}: {reason}").format(path=path, reason=exc.strerror)) from None
+        raise GradingError(_("cannot write {path}: {reason}").format(path=shown(path), reason=exc.strerror)) from None

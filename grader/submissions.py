@@ -20,6 +20,7 @@ from pathlib import Path
 from grader.course import Course, Exercise
 from grader.errors import GradingError
 from grader.i18n import _
+from grader.terminal import shown
 
 NOTEBOOK_SUFFIX = ".ipynb"
 IMPORTS_CELL = "imports"  # the grade_id of the locked cell that holds a module's imports
@@ -99,7 +100,9 @@ def _exercise_of_file(path: Path, course: Course) -> Exercise:
     """The exercise a notebook file answers, or a GradingError that lists the names it may have."""
     if path.suffix != NOTEBOOK_SUFFIX:
         raise GradingError(
-            _("{path} is not a directory of exercise modules, nor a notebook or a folder of them").format(path=path)
+            _("{path} is not a directory of exercise modules, nor a notebook or a folder of them").format(
+                path=shown(path)
+            )
         )
     exercise = exercise_of(path, course)
     if exercise is None:
@@ -127,18 +130,20 @@ def _cells(notebook: Path) -> list[dict]:
     try:
         data = json.loads(notebook.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise GradingError(_("cannot read {path}: {reason}").format(path=notebook, reason=exc.strerror)) from None
+        raise GradingError(
+            _("cannot read {path}: {reason}").format(path=shown(notebook), reason=exc.strerror)
+        ) from None
     except UnicodeDecodeError:
-        raise GradingError(_("{path} is not a notebook: it is not UTF-8 text").format(path=notebook)) from None
+        raise GradingError(_("{path} is not a notebook: it is not UTF-8 text").format(path=shown(notebook))) from None
     except json.JSONDecodeError as exc:
         raise GradingError(
             _("{path} is not a readable notebook: broken JSON at line {line}, column {column}").format(
-                path=notebook, line=exc.lineno, column=exc.colno
+                path=shown(notebook), line=exc.lineno, column=exc.colno
             )
         ) from None
     cells = data.get("cells") if isinstance(data, dict) else None
     if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
-        raise GradingError(_("{path} is not a readable notebook: it has no list of cells").format(path=notebook))
+        raise GradingError(_("{path} is not a readable notebook: it has no list of cells").format(path=shown(notebook)))
     return cells
 
 

@@ -14,6 +14,7 @@ from grader.course import Course
 from grader.errors import GradingError
 from grader.i18n import _
 from grader.results import GradeReport
+from grader.terminal import shown
 
 MUTANTS_DIR = "tests/mutants"
 
@@ -46,7 +47,7 @@ def load_mutants(course: Course) -> list[Mutant]:
         declared = _constants(path)
         exercise = declared.get("EXERCISE")
         if exercise is None:
-            raise GradingError(_('{path}: a mutant must declare EXERCISE = "<exercise id>"').format(path=path))
+            raise GradingError(_('{path}: a mutant must declare EXERCISE = "<exercise id>"').format(path=shown(path)))
         course.exercise(exercise)
         mutants.append(Mutant(path, exercise, declared.get("MISTAKE", path.stem)))
     return mutants
@@ -56,7 +57,9 @@ def _constants(path: Path) -> dict[str, str]:
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     except SyntaxError as exc:
-        raise GradingError(_("{file}, line {line}").format(file=path, line=exc.lineno) + f": {exc.msg}") from None
+        raise GradingError(
+            _("{file}, line {line}").format(file=shown(path), line=exc.lineno) + f": {exc.msg}"
+        ) from None
     return {
         target.id: node.value.value
         for node in tree.body
@@ -70,7 +73,9 @@ def validate(course: Course, seed: int) -> list[Verdict]:
     """Grade the reference, the stubs and every mutant; each verdict lists what broke the promise."""
     if not course.has_solutions:
         raise GradingError(
-            _("{path} does not exist: validation needs the reference solutions").format(path=course.solutions_dir)
+            _("{path} does not exist: validation needs the reference solutions").format(
+                path=shown(course.solutions_dir)
+            )
         )
     verdicts = [
         _expect(course, _("reference solutions"), course.solutions_dir, seed, lambda e: "full"),

@@ -19,7 +19,7 @@ from grader import i18n
 from grader.course import Course, Exercise
 from grader.errors import GradingError
 from grader.i18n import _
-from grader.progress import shown
+from grader.terminal import mark, shown
 
 POLL_SECONDS = 0.3
 
@@ -47,14 +47,14 @@ class Watcher:
             if target.suffix != ".py" or target.stem not in self.by_module:
                 raise GradingError(
                     _("{path} is not the module of an exercise (the modules are: {modules})").format(
-                        path=target, modules=", ".join(f"{m}.py" for m in self.by_module)
+                        path=shown(target), modules=", ".join(f"{m}.py" for m in self.by_module)
                     )
                 )
             self.paths, self.directory = [target], target.parent
         elif target.is_dir():
             self.paths, self.directory = [target / f"{m}.py" for m in self.by_module], target
         else:
-            raise GradingError(_("{path} does not exist").format(path=target))
+            raise GradingError(_("{path} does not exist").format(path=shown(target)))
         self.last = stamps(self.paths)
 
     def wait(self) -> Exercise:
@@ -100,7 +100,7 @@ def watch(course: Course, target: Path, seed: int, echo: Callable[..., None], cl
             exercise = watcher.wait()
             clear()
             if grade(course, "check", directory, "-e", exercise.id, seed_option):
-                echo(_("✔ {id} passes its tests.").format(id=exercise.id))
+                echo(f"{mark('passed')} " + _("{id} passes its tests.").format(id=exercise.id))
                 grade(course, "list", directory, seed_option)
             echo(waiting)
     except KeyboardInterrupt:

@@ -32,8 +32,9 @@ def load(course_dir: Path | None):
 
 def _use_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
     from grader import i18n
+    from grader.terminal import speak
 
-    return i18n.use(value)
+    return speak(i18n.use(value))
 
 
 lang_option = click.option(

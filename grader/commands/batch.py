@@ -11,6 +11,7 @@ import click
 from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, lang_option, load, out_option
 from grader.i18n import _, ngettext
 from grader.sandbox import MODES
+from grader.terminal import shown
 
 
 @click.command()
@@ -56,7 +57,7 @@ def batch(
     failed = [o for o in outcomes if o.status != "graded"]
     summary = ngettext(
         "graded {graded} of {n} submission into {path}", "graded {graded} of {n} submissions into {path}", len(outcomes)
-    ).format(graded=len(outcomes) - len(failed), n=len(outcomes), path=out / "grades.csv")
+    ).format(graded=len(outcomes) - len(failed), n=len(outcomes), path=shown(out / "grades.csv"))
     if failed:
         summary += _("; {n} could not be graded (see the status column)").format(n=len(failed))
     click.echo(summary)

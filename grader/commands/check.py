@@ -12,7 +12,7 @@ from grader.errors import GradingError
 from grader.i18n import _
 from grader.reports import FORMATS
 from grader.sandbox import MODES
-from grader.terminal import use_color
+from grader.terminal import shown, use_color
 
 
 @click.command()
@@ -57,7 +57,7 @@ def check(
     course = load(course_dir)
     submission = path if path is not None else course.exercises_dir
     if not submission.exists():
-        raise GradingError(_("{path} does not exist").format(path=submission))
+        raise GradingError(_("{path} does not exist").format(path=shown(submission)))
     seed = runner.resolve_seed(course, seed)
     with submissions.opened(submission, course) as found:
         if found[0].student is not None and fmt not in MANY_FORMATS:
@@ -71,7 +71,9 @@ def check(
         try:
             output.write_text(render_all(graded, fmt), encoding="utf-8")
         except OSError as exc:
-            raise GradingError(_("cannot write {path}: {reason}").format(path=output, reason=exc.strerror)) from None
+            raise GradingError(
+                _("cannot write {path}: {reason}").format(path=shown(output), reason=exc.strerror)
+            ) from None
         if fmt != "text":
             click.echo(render_all(graded, "text", color=use_color()), nl=False)
     else:

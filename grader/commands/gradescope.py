@@ -9,6 +9,7 @@ import click
 
 from grader.commands import course_option, lang_option, load
 from grader.i18n import _
+from grader.terminal import shown
 
 
 @click.command()
@@ -32,5 +33,7 @@ def gradescope(out: Path, seed: int | None, course_dir: Path | None) -> None:
     seed = secrets.randbelow(2**31) if seed is None else seed
     files = build(course, out, seed)
     click.echo(
-        _("wrote {out} ({count} files, hidden inputs from seed {seed})").format(out=out, count=len(files), seed=seed)
+        _("wrote {out} ({count} files, hidden inputs from seed {seed})").format(
+            out=shown(out), count=len(files), seed=seed
+        )
     )

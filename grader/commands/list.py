@@ -8,9 +8,9 @@ import click
 
 from grader.commands import course_option, lang_option, load
 from grader.i18n import _, course_text, ngettext
-from grader.terminal import pad, use_color, width
+from grader.terminal import mark, pad, shown, use_color, width
 
-_MARKS = {"done": ("✔", "green"), "in progress": ("✘", "yellow"), "not started": ("·", None)}
+_MARKS = {"done": ("passed", "green"), "in progress": ("failed", "yellow"), "not started": ("todo", None)}
 
 
 @click.command("list")
@@ -32,8 +32,8 @@ def list_exercises(path: Path | None, seed: int | None, course_dir: Path | None)
     click.echo(click.style(course_text(course.title), bold=True) if color else course_text(course.title))
     click.echo()
     for standing in found:
-        mark, fg = _MARKS[standing.state]
-        head = f"{mark} {standing.exercise.id:<{id_width}}  {pad(states[standing.state], state_width)}"
+        status, fg = _MARKS[standing.state]
+        head = f"{mark(status)} {standing.exercise.id:<{id_width}}  {pad(states[standing.state], state_width)}"
         points = ngettext("{n:g} point", "{n:g} points", int(standing.exercise.points)).format(
             n=standing.exercise.points
         )
@@ -64,6 +64,6 @@ def list_exercises(path: Path | None, seed: int | None, course_dir: Path | None)
     else:
         click.echo(
             _("Next: {id}, in {path}; `grade check -e {id}` checks it.").format(
-                id=upcoming.id, path=progress.shown(submission / f"{upcoming.module}.py")
+                id=upcoming.id, path=shown(submission / f"{upcoming.module}.py")
             )
         )

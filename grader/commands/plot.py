@@ -10,6 +10,7 @@ import click
 from grader.commands import course_option, lang_option, load
 from grader.errors import GradingError
 from grader.i18n import _
+from grader.terminal import shown
 
 
 @click.command()
@@ -54,4 +55,4 @@ def plot(
         runner.resolve_seed(course, seed),
         lrs or plotting.LEARNING_RATES,
     )
-    click.echo(saved)
+    click.echo(shown(saved))

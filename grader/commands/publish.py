@@ -8,6 +8,7 @@ import click
 
 from grader.commands import course_option, lang_option, load, out_option
 from grader.i18n import _
+from grader.terminal import shown
 
 
 @click.command()
@@ -25,6 +26,6 @@ def publish(out: Path, assignment: str, course_dir: Path | None) -> None:
 
     course = load(course_dir)
     for notebook in write_course_directory(course, out, assignment):
-        click.echo(_("released {notebook}").format(notebook=notebook))
+        click.echo(_("released {notebook}").format(notebook=shown(notebook)))
     then = _("then, in {out}: nbgrader autograde {assignment}, or faster: grade check submitted --course course")
-    click.echo(then.format(out=out, assignment=assignment))
+    click.echo(then.format(out=shown(out), assignment=assignment))

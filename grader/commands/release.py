@@ -8,6 +8,7 @@ import click
 
 from grader.commands import course_option, lang_option, load, out_option
 from grader.i18n import _
+from grader.terminal import shown
 
 
 @click.command()
@@ -29,11 +30,11 @@ def release(out: Path, instructor_workflow: Path | None, course_dir: Path | None
 
     course = load(course_dir)
     files = write_release(course, out)
-    click.echo(_("released {count} files to {out}; students run: grade check").format(count=len(files), out=out))
+    click.echo(_("released {count} files to {out}; students run: grade check").format(count=len(files), out=shown(out)))
     if instructor_workflow is not None:
         write_instructor_workflow(instructor_workflow)
         click.echo(
             _("wrote {path}: it needs students.txt and the secrets GRADE_SEED and STUDENT_REPOS_TOKEN").format(
-                path=instructor_workflow
+                path=shown(instructor_workflow)
             )
         )

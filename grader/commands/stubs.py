@@ -10,6 +10,7 @@ import click
 from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, lang_option, load
 from grader.errors import GradingError
 from grader.i18n import _
+from grader.terminal import shown
 
 
 @click.command()
@@ -23,7 +24,9 @@ def stubs(only_check: bool, course_dir: Path | None) -> None:
     course = load(course_dir)
     if not course.has_solutions:
         raise GradingError(
-            _("{path} does not exist: stubs are made from the reference solutions").format(path=course.solutions_dir)
+            _("{path} does not exist: stubs are made from the reference solutions").format(
+                path=shown(course.solutions_dir)
+            )
         )
     modules = [e.module for e in course.exercises]
     if only_check:
@@ -31,9 +34,9 @@ def stubs(only_check: bool, course_dir: Path | None) -> None:
         for module in stale:
             click.echo(
                 _("{path} is out of date with its solution (run `grade stubs`)").format(
-                    path=f"{course.exercises_dir.name}/{module}.py"
+                    path=shown(course.exercises_dir / f"{module}.py")
                 )
             )
         sys.exit(EXIT_FAILED if stale else EXIT_PASSED)
     for path in authoring.write_stubs(course.solutions_dir, course.exercises_dir, modules):
-        click.echo(_("wrote {path}").format(path=path.relative_to(course.root)))
+        click.echo(_("wrote {path}").format(path=shown(path)))

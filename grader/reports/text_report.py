@@ -6,8 +6,9 @@ import click
 
 from grader.i18n import _, ngettext
 from grader.results import ExerciseResult, GradeReport, points
+from grader.terminal import mark
 
-_MARKS = {"passed": ("✔", "green"), "failed": ("✘", "red"), "error": ("✘", "red"), "timeout": ("⏱", "red")}
+_COLORS = {"passed": "green", "failed": "red", "error": "red", "timeout": "red"}
 _OUTPUT_LINES = 8
 
 
@@ -43,11 +44,11 @@ def render(report: GradeReport, color: bool = False) -> str:
 def _exercise_lines(exercise: ExerciseResult, width: int, paint) -> list[str]:
     earned = f"{points(exercise.score)} / {points(exercise.max_score)}"
     if exercise.passed:
-        head = paint(f"✔ {exercise.id:<{width}}", "green")
+        head = paint(f"{mark('passed')} {exercise.id:<{width}}", "green")
     elif not exercise.started:
-        head = paint(f"· {exercise.id:<{width}}", "white")
+        head = paint(f"{mark('todo')} {exercise.id:<{width}}", "white")
     else:
-        head = paint(f"✘ {exercise.id:<{width}}", "red")
+        head = paint(f"{mark('failed')} {exercise.id:<{width}}", "red")
     lines = [f"{head}  {earned:>11}  {exercise.title}"]
     if not exercise.started:
         count = len(exercise.tests)
@@ -63,8 +64,7 @@ def _exercise_lines(exercise: ExerciseResult, width: int, paint) -> list[str]:
     for test in exercise.tests:
         if test.passed:
             continue
-        mark, fg = _MARKS[test.status]
-        lines.append(f"    {paint(mark, fg)} {test.name}: {test.message}")
+        lines.append(f"    {paint(mark(test.status), _COLORS[test.status])} {test.name}: {test.message}")
         output = test.output.strip().splitlines()
         if output:
             shown = output[:_OUTPUT_LINES] + (

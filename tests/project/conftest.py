@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
 import sys
 import textwrap
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+WAIT = 90  # seconds a test waits for a running command's next words: generous for a busy machine
 
 
 @dataclass
@@ -25,13 +28,46 @@ class Run:
         return json.loads(self.stdout)
 
 
-def grade(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 120) -> Run:
-    """Run `grade ARGS` as a user would, in a fresh interpreter (in English, unless ENV says otherwise)."""
-    env = env if env is not None else {**os.environ, "GRADE_LANG": "en"}
+def grade(
+    *args: str,
+    cwd: Path = ROOT,
+    env: dict | None = None,
+    timeout: float = 120,
+    python: str = sys.executable,
+) -> Run:
+    """Run `grade ARGS` as a user would, in a fresh interpreter (PYTHON; in English, unless ENV says otherwise).
+    Its output is UTF-8 on every system (a Windows pipe would be cp1252), unless ENV's PYTHONIOENCODING says
+    otherwise, and is decoded strictly from that encoding."""
+    env = {"PYTHONIOENCODING": "utf-8", **(env if env is not None else {**os.environ, "GRADE_LANG": "en"})}
     done = subprocess.run(
-        [sys.executable, "-m", "grader", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
+        [python, "-m", "grader", *args],
+        cwd=cwd,
+        capture_output=True,
+        encoding=env["PYTHONIOENCODING"],
+        timeout=timeout,
+        env=env,
     )
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+class Output:
+    """A process's output, read by a thread, so that a test can wait for a text with a deadline."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.seen, self._lines = "", queue.Queue()
+        threading.Thread(target=lambda: [self._lines.put(line) for line in process.stdout], daemon=True).start()
+
+    def wait_for(self, text: str, after: int = 0, unless: str | None = None) -> int:
+        """Wait until TEXT appears in the output after position AFTER (failing at once if UNLESS does); return
+        where it ends."""
+        while text not in self.seen[after:]:
+            if unless is not None and unless in self.seen[after:]:
+                raise AssertionError(f"{unless!r} before {text!r}; the process said:\n{self.seen}")
+            try:
+                self.seen += self._lines.get(timeout=WAIT)
+            except queue.Empty:
+                raise AssertionError(f"no {text!r} within {WAIT} s; the process said:\n{self.seen}") from None
+        return self.seen.index(text, after) + len(text)
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from conftest import ROOT, grade
@@ -41,8 +43,21 @@ def test_a_broken_course_yaml_is_named_in_one_line(tmp_path, yaml_text, expected
     assert run.stdout == ""
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1, run.stderr
-    assert lines[0].startswith(f"grade: error: {tmp_path / 'course.yaml'}")
+    assert lines[0].startswith("grade: error: course.yaml")  # where the student is: no absolute path
     assert expected in lines[0]
+
+
+def test_paths_below_the_working_directory_are_shown_from_it_with_the_systems_separator(tmp_path):
+    """However a path was given (absolute here), a message shows it as typed from where grade runs."""
+    missing = grade("check", str(tmp_path / "a" / "b"), "--course", str(ROOT), cwd=tmp_path)
+    assert (missing.code, missing.stderr) == (2, f"grade: error: {os.path.join('a', 'b')} does not exist\n")
+    course = tmp_path / "course"
+    (course / "tests").mkdir(parents=True)
+    (course / "tests" / "test_toy.py").write_text("")
+    (course / "course.yaml").write_text(GOOD.replace("points: 10", "points: -1"))
+    broken = grade("check", "--course", str(course), cwd=tmp_path)
+    expected = f"grade: error: {os.path.join('course', 'course.yaml')}: exercises[0].points: expected a positive"
+    assert broken.code == 2 and broken.stderr.startswith(expected), broken.stderr
 
 
 def test_no_course_anywhere(tmp_path):
@@ -64,7 +79,7 @@ def test_the_course_is_found_from_a_subdirectory():
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["check", "no/such/dir"], "grade: error: no/such/dir does not exist"),
+        (["check", "no/such/dir"], f"grade: error: {os.path.join('no', 'such', 'dir')} does not exist"),
         (["check", "-e", "gradients"], "grade: error: no exercise 'gradients'"),
         (["check", "--format", "yaml"], "Invalid value for '--format'"),
         (["check", "course.yaml"], "course.yaml is not a directory of exercise modules"),

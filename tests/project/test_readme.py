@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+import yaml
+
 from conftest import ROOT
+
+SYSTEMS = ["ubuntu-latest", "macos-latest", "windows-latest"]
 
 
 def readme_commands() -> list[str]:
@@ -21,3 +25,14 @@ def test_ci_runs_the_readme_test_command_verbatim():
     _, testing = readme_commands()
     ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
     assert testing in ci_lines
+
+
+def test_github_runs_the_readme_test_command_on_three_systems_and_two_pythons():
+    """On Windows in its Windows form: python (no python3 there), .venv\\Scripts instead of .venv/bin."""
+    _, testing = readme_commands()
+    job = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())["jobs"]["test"]
+    assert job["strategy"]["matrix"] == {"os": SYSTEMS, "python": ["3.10", "3.13"]}
+    runs = {step.get("name"): step.get("run", "").strip() for step in job["steps"]}
+    assert runs["README test command"] == testing
+    windows = testing.replace("python3 -m venv", "python -m venv").replace(".venv/bin/", ".venv\\Scripts\\")
+    assert runs["README test command (Windows)"] == windows

@@ -160,6 +160,7 @@ def test_a_release_again_replaces_its_own_files_and_keeps_the_rest(tmp_path):
 def test_the_student_workflow_runs_grade_check_and_writes_the_summary(tmp_path):
     workflow = yaml.safe_load((released(tmp_path) / ".github" / "workflows" / "grade.yml").read_text())
     assert "push" in workflow[True]  # YAML 1.1 reads the key `on` as True
+    assert workflow["jobs"]["check"]["strategy"]["matrix"]["os"] == ["ubuntu-latest", "macos-latest", "windows-latest"]
     script = "\n".join(step.get("run", "") for step in workflow["jobs"]["check"]["steps"])
     assert "pip install -q -e ." in script
     assert re.search(r"grade check --format markdown --output (\S+).*cat \1 >> \"\$GITHUB_STEP_SUMMARY\"", script, re.S)

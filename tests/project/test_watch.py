@@ -6,36 +6,15 @@ Every wait is bounded and the watcher is killed whatever happens; nothing here a
 from __future__ import annotations
 
 import os
-import queue
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, grade
-
-WAIT = 90  # seconds: generous for a busy machine; a passing run takes a few
-
-
-class Output:
-    """A process's output, read by a thread, so that a test can wait for a text with a deadline."""
-
-    def __init__(self, process: subprocess.Popen) -> None:
-        self.seen, self._lines = "", queue.Queue()
-        threading.Thread(target=lambda: [self._lines.put(line) for line in process.stdout], daemon=True).start()
-
-    def wait_for(self, text: str, after: int = 0) -> int:
-        """Wait until TEXT appears in the output after position AFTER; return where it ends."""
-        while text not in self.seen[after:]:
-            try:
-                self.seen += self._lines.get(timeout=WAIT)
-            except queue.Empty:
-                raise AssertionError(f"no {text!r} within {WAIT} s; the watcher said:\n{self.seen}") from None
-        return self.seen.index(text, after) + len(text)
+from conftest import ROOT, WAIT, Output, grade
 
 
 @pytest.fixture
@@ -59,8 +38,8 @@ def watcher(student_copy: Path):
             cwd=student_copy,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            text=True,
-            env={**os.environ, "GRADE_LANG": "en"},
+            encoding="utf-8",
+            env={**os.environ, "GRADE_LANG": "en", "PYTHONIOENCODING": "utf-8"},
         )
         started.append(process)
         return process, Output(process)
@@ -74,7 +53,7 @@ def watcher(student_copy: Path):
 
 def test_each_save_re_checks_its_exercise_and_ctrl_c_exits_0(student_copy: Path, watcher):
     process, output = watcher()
-    at = output.wait_for("Next: losses, in exercises/losses.py")
+    at = output.wait_for(f"Next: losses, in {os.path.join('exercises', 'losses.py')}")
     at = output.wait_for("Watching exercises: save an exercise module to check it; Ctrl+C stops.", at)
 
     module = student_copy / "exercises" / "losses.py"
@@ -82,7 +61,7 @@ def test_each_save_re_checks_its_exercise_and_ctrl_c_exits_0(student_copy: Path,
     at = output.wait_for("✔ losses", at)  # the report of `grade check -e losses`
     at = output.wait_for("✔ losses passes its tests.", at)
     at = output.wait_for("1 of 6 exercises done", at)
-    at = output.wait_for("Next: differentiation, in exercises/differentiation.py", at)
+    at = output.wait_for(f"Next: differentiation, in {os.path.join('exercises', 'differentiation.py')}", at)
     at = output.wait_for("Ctrl+C stops.", at)
 
     module.write_text(module.read_text() + "\nbroken = (\n")

@@ -287,12 +287,14 @@ def _become_subreaper() -> None:
     if sys.platform == "linux":
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        with contextlib.suppress(OSError, TypeError, AttributeError):  # a C library without prctl: no subreaper
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 
 def _kill_orphans() -> None:
     """Kill and reap every adopted orphan: children of this process that are not a live worker (Linux)."""
-    if sys.platform != "linux":
+    kill = getattr(signal, "SIGKILL", None)
+    if sys.platform != "linux" or kill is None:
         return
     for _round in range(10):
         orphans = [pid for pid in _children() if pid not in _LIVE]
@@ -300,7 +302,7 @@ def _kill_orphans() -> None:
             return
         for pid in orphans:
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
+                os.kill(pid, kill)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
 
@@ -360,6 +362,7 @@ def _python_paths() -> set[str]:
     """The interpreter, its libraries and the grader package: all a worker needs to start."""
     paths = {sys.prefix, sys.base_prefix, str(Path(grader.__file__).parent)}
     paths |= {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    paths |= {p for p in sys.path if os.path.basename(p) in ("site-packages", "dist-packages")}  # .pth-added too
     return {p for p in paths if os.path.isdir(p)}
 
 

@@ -153,12 +153,14 @@ class Unseen:
 
 def unseen_function(rng: np.random.Generator, shape: tuple[int, ...] = ()) -> Unseen:
     """A random smooth function of an array of SHAPE (a scalar when SHAPE is ()), its form drawn too:
-    Σ a·sin(b·x) + c·x² + d·x³ with coefficients per element, curved enough that a forward difference shows."""
+    Σ a·sin(b·x) + c·x² + d·x³ + e·(Σx)² with coefficients per element, curved enough that a forward difference
+    shows, and coupled (the last term) so that an element left unrestored changes every later partial derivative."""
     a, b = rng.uniform(0.5, 2, shape), rng.uniform(0.5, 2, shape)
     c, d = rng.uniform(4, 8, shape) * rng.choice([-1, 1], shape), rng.uniform(-1, 1, shape)
+    e = float(rng.uniform(0.5, 1.5))
 
     def f(x: Any) -> Any:
         x = np.asarray(x, dtype=float)
-        return np.sum(a * np.sin(b * x) + c * x**2 + d * x**3)
+        return np.sum(a * np.sin(b * x) + c * x**2 + d * x**3) + e * np.sum(x) ** 2
 
     return Unseen(f)

@@ -126,7 +126,7 @@ def test_the_instructor_workflow_grades_a_matrix_of_repositories_with_the_secret
 
 
 @pytest.mark.skipif(
-    namespace_problem() is not None or os.geteuid() != 0,
+    namespace_problem() is not None or not hasattr(os, "geteuid") or os.geteuid() != 0,
     reason="the instructor workflow grades as root under bubblewrap (--isolation namespace)",
 )
 def test_the_instructor_workflow_steps_run_here(written, tmp_path):

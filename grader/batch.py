@@ -51,6 +51,7 @@ class Outcome:
     feedback: str = ""
     error: str = ""
     notes: list[str] = field(default_factory=list)
+    final: bool = True  # False when the grader failed, not the submission (a worker that could not start): retried
 
 
 def find_entries(paths: list[Path], course: Course, scratch: Path) -> list[Entry]:
@@ -195,7 +196,7 @@ class Slot:
             return Outcome(entry.name, "error", error=_("the grading process died"))
         result = json.loads(answer[0])
         if "error" in result:
-            return Outcome(entry.name, "error", error=result["error"])
+            return Outcome(entry.name, "error", error=result["error"], final=result.get("final", True))
         report = result["report"]
         return Outcome(entry.name, "graded", report=report, feedback=result["feedback"], notes=_notes(report))
 
@@ -281,6 +282,7 @@ def serve_slot(course_root: Path, seed: int, isolation: str) -> None:
 def _answer_each(course: Course, requests: io.TextIOBase, answers: io.TextIOBase, grade: Callable) -> None:
     """Answer each request line with the report GRADE gives for its submission's directory, or the error."""
     from grader import submissions
+    from grader.remote import WorkerStartError
     from grader.reports import render
     from grader.reports.json_report import as_dict
 
@@ -291,7 +293,7 @@ def _answer_each(course: Course, requests: io.TextIOBase, answers: io.TextIOBase
                 report = grade(found[0].directory)
             answer = {"name": request["name"], "report": as_dict(report), "feedback": render(report, "markdown")}
         except GradingError as exc:
-            answer = {"name": request["name"], "error": str(exc)}
+            answer = {"name": request["name"], "error": str(exc), "final": not isinstance(exc, WorkerStartError)}
         answers.write(json.dumps(answer) + "\n")
         answers.flush()
 

@@ -141,6 +141,14 @@ def staged(submission: Path, isolation: Isolation) -> Iterator[Staged]:
 
 def _bounded_copy(source: Path, target: Path) -> None:
     """Copy SOURCE to TARGET, refusing more than MAX_STAGED_FILES files or MAX_STAGED_BYTES bytes."""
+    refuse_oversized(source)
+    shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns("__pycache__", ".git"))
+    target.chmod(0o755)
+
+
+def refuse_oversized(source: Path) -> None:
+    """A GradingError when SOURCE holds more than MAX_STAGED_FILES files or MAX_STAGED_BYTES bytes (also checked
+    before a submission is sent to a cluster worker)."""
     files = size = 0
     for path in source.rglob("*"):
         if path.is_file() and not path.is_symlink():
@@ -151,8 +159,6 @@ def _bounded_copy(source: Path, target: Path) -> None:
                     path=source, files=MAX_STAGED_FILES, mb=MAX_STAGED_BYTES // 2**20
                 )
             )
-    shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns("__pycache__", ".git"))
-    target.chmod(0o755)
 
 
 class WorkerProcess:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, lang_option, load, out_option
+from grader.errors import GradingError
 from grader.i18n import _, ngettext
 from grader.sandbox import MODES
+from grader.shard import in_shard, parse_shard
 from grader.terminal import shown
 
 
@@ -27,24 +30,55 @@ from grader.terminal import shown
 )
 @click.option("--seed", type=int, help="Seed for hidden inputs (default: $GRADE_SEED, else the course's).")
 @click.option("--isolation", type=click.Choice(MODES), help="How student code is isolated (see grade check).")
+@click.option(
+    "--cluster",
+    metavar="local:N|tcp://HOST:PORT",
+    help="Grade on Dask: a local cluster of N processes, or the scheduler at HOST:PORT (needs the [cluster] extra).",
+)
+@click.option(
+    "--shard",
+    metavar="I/N",
+    callback=lambda _ctx, _param, value: value and parse_shard(value),
+    help="Grade only the I-th of N stable slices of the submissions (for job arrays; join them with grade merge).",
+)
 @course_option
 @lang_option
 def batch(
-    paths: tuple[Path, ...], out: Path, jobs: int, seed: int | None, isolation: str | None, course_dir: Path | None
+    paths: tuple[Path, ...],
+    out: Path,
+    jobs: int,
+    seed: int | None,
+    isolation: str | None,
+    cluster: str | None,
+    shard: tuple[int, int] | None,
+    course_dir: Path | None,
 ) -> None:
     """Grade every submission in PATHS (directories, zip files, notebooks, or folders of them).
 
     One broken or hanging submission never stops or changes the others; errors and timeouts are marked in
-    grades.csv. The same seed gives the same grades.csv. Exit status 1 when any submission could not be
-    graded, else 0.
+    grades.csv. The same seed gives the same grades.csv. Each result is kept in OUT/results.jsonl as it comes:
+    run the same command again after an interruption and only what is missing is graded. Exit status 1 when any
+    submission could not be graded, else 0.
     """
     from grader import batch as batching
     from grader import runner
+    from grader.journal import grade_journaled
+
+    def grade(todo: list[batching.Entry], done: Callable[[batching.Outcome], None]) -> None:
+        if cluster is None:
+            batching.grade_all(course, todo, seed, isolation, jobs, done)
+            return
+        try:
+            from grader.cluster import grade_on_cluster
+        except ImportError:
+            raise GradingError(_("--cluster needs Dask: pip install 'dlfs-ch4-grader[cluster]'")) from None
+        grade_on_cluster(cluster, course, todo, seed, isolation, done)
 
     course = load(course_dir)
     seed = runner.resolve_seed(course, seed)
     with batching.scratch_dir() as scratch:
         entries = batching.find_entries(list(paths), course, scratch)
+        entries = [e for e in entries if shard is None or in_shard(e.name, shard)]
         with click.progressbar(
             length=len(entries),
             label=ngettext("grading {n} submission", "grading {n} submissions", len(entries)).format(n=len(entries)),
@@ -52,7 +86,7 @@ def batch(
             show_pos=True,
             hidden=not sys.stderr.isatty(),  # a bar for a person at a terminal; nothing in CI logs or pipes
         ) as bar:
-            outcomes = batching.grade_all(course, entries, seed, isolation, jobs, lambda _outcome: bar.update(1))
+            outcomes = grade_journaled(course, entries, seed, out, grade, lambda _outcome: bar.update(1))
     batching.write_outputs(course, outcomes, out)
     failed = [o for o in outcomes if o.status != "graded"]
     summary = ngettext(

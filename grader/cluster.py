@@ -1,0 +1,189 @@
+"""Grading on a Dask cluster (`grade batch --cluster local:N|tcp://HOST:PORT`), the optional extra [cluster].
+
+Each Dask worker process holds one long-lived grading slot (grader.batch.Slot: the suites loaded once, a fresh
+sandbox per submission), set up by a worker plugin that carries the course as bytes, so worker hosts need the
+grader installed but no copy of the course. Submissions travel as bytes too (a zip of their files), at most
+about twice as many as there are slots at once. A worker lost mid-run costs only what it held, which Dask grades
+again elsewhere; a submission whose grading ends its worker again and again (Dask's allowed failures) becomes an
+error row, and the rest go on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import tempfile
+import threading
+import uuid
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+from distributed import Client, KilledWorker, LocalCluster, as_completed, get_worker
+from distributed.diagnostics.plugin import WorkerPlugin
+
+from grader.batch import Entry, Outcome, Slot
+from grader.course import Course, load_course
+from grader.errors import GradingError
+from grader.i18n import _
+from grader.journal import course_files, submission_files
+from grader.runner import refuse_links
+from grader.sandbox import refuse_oversized, remove_tree
+
+PLUGIN = "grade-slot"
+IN_FLIGHT_PER_SLOT = 2  # submissions sent per slot: one graded, one waiting, so no slot idles between them
+
+
+@contextlib.contextmanager
+def connect(address: str) -> Iterator[Client]:
+    """A client of the cluster ADDRESS names: local:N starts a LocalCluster of N one-slot worker processes here,
+    tcp://HOST:PORT (or tls://…) is an existing scheduler."""
+    if address.startswith("local:"):
+        count = address.removeprefix("local:")
+        if not count.isdigit() or int(count) < 1:
+            raise GradingError(_("--cluster {address}: expected local:N with N >= 1").format(address=address))
+        with (
+            LocalCluster(
+                n_workers=int(count),
+                threads_per_worker=1,
+                processes=True,
+                memory_limit=0,  # each submission has its own limits; Dask's would restart a slot mid-grading
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            yield client
+        return
+    if "://" not in address:
+        raise GradingError(
+            _("--cluster {address}: expected local:N or a scheduler's address, tcp://HOST:PORT").format(address=address)
+        )
+    try:
+        client = Client(address, timeout=30)
+    except (OSError, TimeoutError) as exc:
+        raise GradingError(
+            _("cannot reach the Dask scheduler at {address}: {error}").format(address=address, error=exc)
+        ) from None
+    with client:
+        yield client
+
+
+class SlotPlugin(WorkerPlugin):
+    """Gives a Dask worker process its grading slot: unpacks the course (sent as bytes) where only this user can
+    read it, and grades one submission at a time with it."""
+
+    def __init__(self, course: bytes, seed: int, isolation: str | None) -> None:
+        self.course, self.seed, self.isolation = course, seed, isolation
+
+    def setup(self, worker) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="grade-course-"))  # mode 0700: the hidden suites stay ours
+        unpack(self.course, self.root)
+        self.slot = Slot(load_course(self.root), self.seed, self.isolation)
+        self.lock = threading.Lock()  # one slot: a worker with more threads grades one submission at a time
+
+    def teardown(self, worker) -> None:
+        self.slot.close()
+        remove_tree(self.root)
+
+    def grade(self, name: str, member: str, payload: bytes) -> Outcome:
+        with self.lock, tempfile.TemporaryDirectory(prefix="grade-sub-") as scratch:
+            unpack(payload, Path(scratch))
+            return self.slot.grade(Entry(name, Path(scratch) / member))
+
+
+def grade_remote(name: str, member: str, payload: bytes) -> dict:
+    """The task a Dask worker runs: grade one submission in its slot; the outcome as plain data."""
+    return asdict(get_worker().plugins[PLUGIN].grade(name, member, payload))
+
+
+def pack(files: list[tuple[str, Path]]) -> bytes:
+    """FILES (name in the archive, path) as the bytes of a zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for name, path in files:
+            zipped.writestr(name, path.read_bytes())
+    return buffer.getvalue()
+
+
+def unpack(payload: bytes, target: Path) -> None:
+    """Write the zip PAYLOAD (made by pack on the trusted side) into TARGET."""
+    with zipfile.ZipFile(io.BytesIO(payload)) as zipped:
+        zipped.extractall(target)
+
+
+def pack_entry(entry: Entry) -> tuple[str, bytes]:
+    """What a worker needs of ENTRY: the name to grade inside the unpacked zip, and the zip's bytes. Refused as
+    the slot would refuse it here: links out of it, more files or bytes than a sandbox takes."""
+    if entry.path.is_file():
+        return entry.path.name, pack([(entry.path.name, entry.path)])
+    refuse_links(entry.path)
+    refuse_oversized(entry.path.resolve())
+    return ".", pack([(p.relative_to(entry.path).as_posix(), p) for p in submission_files(entry.path)])
+
+
+def pack_course(course: Course) -> bytes:
+    """The course's files (course.yaml, suites, solutions) as the bytes of a zip."""
+    return pack([(p.relative_to(course.root).as_posix(), p) for p in course_files(course)])
+
+
+def grade_on_cluster(
+    address: str,
+    course: Course,
+    entries: list[Entry],
+    seed: int,
+    isolation: str | None,
+    on_done: Callable[[Outcome], None],
+) -> None:
+    """Grade ENTRIES on the cluster at ADDRESS, at most IN_FLIGHT_PER_SLOT per slot at once; ON_DONE is called as
+    each finishes."""
+    if not entries:
+        return
+    with connect(address) as client:
+        client.register_plugin(SlotPlugin(pack_course(course), seed, isolation), name=PLUGIN)
+        try:
+            _grade_windowed(client, entries, on_done)
+        finally:
+            client.unregister_worker_plugin(PLUGIN)
+
+
+def _grade_windowed(client: Client, entries: list[Entry], on_done: Callable[[Outcome], None]) -> None:
+    """Keep about IN_FLIGHT_PER_SLOT submissions per slot on the cluster, sending the next as each one ends."""
+    remaining = iter(entries)
+    names: dict[str, str] = {}
+    window = as_completed()
+
+    def send_next() -> None:
+        for entry in remaining:
+            try:
+                member, payload = pack_entry(entry)
+            except GradingError as exc:
+                on_done(Outcome(entry.name, "error", error=str(exc)))
+                continue
+            future = client.submit(grade_remote, entry.name, member, payload, key=f"grade-{uuid.uuid4().hex}")
+            names[future.key] = entry.name
+            window.add(future)
+            return
+
+    slots = max(sum(client.nthreads().values()), 1)
+    for _slot in range(IN_FLIGHT_PER_SLOT * slots):
+        send_next()
+    for future in window:
+        on_done(_outcome(future, names.pop(future.key)))
+        future.release()
+        send_next()
+
+
+def _outcome(future, name: str) -> Outcome:
+    """A finished task's outcome; a submission that ended its workers again and again is an error row, and any
+    other failure the cluster's, so graded again on the next run."""
+    try:
+        return Outcome(**future.result())
+    except KilledWorker:
+        return Outcome(name, "error", error=_("its grading ended a cluster worker again and again"))
+    except Exception as exc:
+        return Outcome(
+            name, "error", error=_("the cluster could not grade it: {error}").format(error=f"{exc}"[:300]), final=False
+        )

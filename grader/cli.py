@@ -16,12 +16,14 @@ COMMANDS = {
     "gradescope": "grader.commands.gradescope:gradescope",
     "hint": "grader.commands.hint:hint",
     "list": "grader.commands.list:list_exercises",
+    "merge": "grader.commands.merge:merge",
     "plot": "grader.commands.plot:plot",
     "publish": "grader.commands.publish:publish",
     "release": "grader.commands.release:release",
     "stubs": "grader.commands.stubs:stubs",
     "validate": "grader.commands.validate:validate",
     "watch": "grader.commands.watch:watch",
+    "worker": "grader.commands.worker:worker",
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import os
 import tempfile
 import threading
 import uuid
@@ -29,7 +30,7 @@ from grader.course import Course, load_course
 from grader.errors import GradingError
 from grader.i18n import _
 from grader.journal import course_files, submission_files
-from grader.runner import refuse_links
+from grader.runner import ISOLATION_VARIABLE, refuse_links
 from grader.sandbox import refuse_oversized, remove_tree
 
 PLUGIN = "grade-slot"
@@ -81,7 +82,8 @@ class SlotPlugin(WorkerPlugin):
     def setup(self, worker) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="grade-course-"))  # mode 0700: the hidden suites stay ours
         unpack(self.course, self.root)
-        self.slot = Slot(load_course(self.root), self.seed, self.isolation)
+        isolation = self.isolation or os.environ.get(ISOLATION_VARIABLE)  # grade worker's: namespace
+        self.slot = Slot(load_course(self.root), self.seed, isolation)
         self.lock = threading.Lock()  # one slot: a worker with more threads grades one submission at a time
 
     def teardown(self, worker) -> None:

@@ -78,14 +78,14 @@ class Journal:
     def find(self, name: str, content: str) -> Outcome | None:
         """The journaled outcome of NAME's submission with hash CONTENT, or None when it was never graded."""
         line = self.lines.get((name, content))
-        return None if line is None else _outcome(line)
+        return None if line is None else outcome_of(line)
 
     def reuse(self, name: str, content: str) -> Outcome | None:
         """The outcome of the same files graded for another student, journaled for NAME now; None if there is none."""
         line = self.contents.get(content)
         if line is None:
             return None
-        outcome = replace(_outcome(line), name=name)
+        outcome = replace(outcome_of(line), name=name)
         self.append(outcome, content)
         return outcome
 
@@ -137,17 +137,6 @@ def _drop_partial_tail(path: Path) -> None:
         journal.truncate(end)
 
 
-def _outcome(line: dict) -> Outcome:
-    return Outcome(
-        line["name"],
-        line["status"],
-        line.get("report"),
-        line.get("feedback", ""),
-        line.get("error", ""),
-        line.get("notes", []),
-    )
-
-
 def grade_journaled(
     course: Course,
     entries: list[Entry],
@@ -191,3 +180,48 @@ def grade_journaled(
             )
             on_done(outcomes[entry.name])
     return [outcomes[e.name] for e in entries]
+
+
+def merge(paths: list[Path], course: str) -> list[dict]:
+    """The lines of the journals at PATHS joined, one per student (a later journal's line wins); journals of
+    another course than COURSE (its hash) or of different seeds are refused."""
+    merged: dict[str, dict] = {}
+    first: tuple[int, Path] | None = None  # the first seed seen, and where
+    for path in paths:
+        if not path.is_file():
+            raise GradingError(_("{path} does not exist: no batch was graded there").format(path=shown(path)))
+        for line in read_lines(path):
+            if line["course"] != course:
+                raise GradingError(
+                    _("{path} holds grades of another version of the course: merge only parts of one batch").format(
+                        path=shown(path)
+                    )
+                )
+            first = first or (line["seed"], path)
+            if line["seed"] != first[0]:
+                raise GradingError(
+                    _("{one} and {two} were graded with different seeds: merge only parts of one batch").format(
+                        one=shown(first[1]), two=shown(path)
+                    )
+                )
+            merged[line["name"]] = line
+    return [merged[name] for name in sorted(merged)]
+
+
+def write_lines(path: Path, lines: list[dict]) -> None:
+    """Write a whole journal at PATH at once (a merge's), replacing what was there."""
+    partial = path.with_suffix(".partial")
+    partial.write_text("".join(json.dumps(line, sort_keys=True) + "\n" for line in lines), encoding="utf-8")
+    partial.replace(path)
+
+
+def outcome_of(line: dict) -> Outcome:
+    """The outcome a journal line records."""
+    return Outcome(
+        line["name"],
+        line["status"],
+        line.get("report"),
+        line.get("feedback", ""),
+        line.get("error", ""),
+        line.get("notes", []),
+    )

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 
+import dask
 from distributed import Client, KilledWorker, LocalCluster, as_completed, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
@@ -35,6 +36,10 @@ from grader.sandbox import refuse_oversized, remove_tree
 
 PLUGIN = "grade-slot"
 IN_FLIGHT_PER_SLOT = 2  # submissions sent per slot: one graded, one waiting, so no slot idles between them
+# A worker is sent one submission at a time (a lost worker then takes only the one it grades, and only that one is
+# charged with the loss), and a submission that ends three workers is given up. Give a scheduler of your own the
+# same settings: DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION=1.0.
+LOCAL_CONFIG = {"distributed.scheduler.worker-saturation": 1.0, "distributed.scheduler.allowed-failures": 2}
 
 
 @contextlib.contextmanager
@@ -46,13 +51,14 @@ def connect(address: str) -> Iterator[Client]:
         if not count.isdigit() or int(count) < 1:
             raise GradingError(_("--cluster {address}: expected local:N with N >= 1").format(address=address))
         with (
+            dask.config.set(LOCAL_CONFIG),
             LocalCluster(
                 n_workers=int(count),
                 threads_per_worker=1,
                 processes=True,
                 memory_limit=0,  # each submission has its own limits; Dask's would restart a slot mid-grading
                 dashboard_address=None,
-                silence_logs=logging.ERROR,
+                silence_logs=logging.CRITICAL,  # what goes wrong is in grades.csv
             ) as cluster,
             Client(cluster) as client,
         ):

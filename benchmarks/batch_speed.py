@@ -1,7 +1,9 @@
 """Batch throughput: `grade batch` on N generated submissions (a third correct, a third with one known
-mistake from tests/mutants, a third untouched stubs). Prints submissions per second, seconds per submission
-and the CPU seconds per submission of the whole process tree (batch, slots, workers: steadier than wall time
-on a busy machine). Run on demand: `python benchmarks/batch_speed.py [--count 200] [--jobs 2] [--isolation auto]`."""
+mistake from tests/mutants, a third untouched stubs; each made distinct, since the journal grades the same files
+only once), with -j JOBS and with --cluster local:JOBS on the same submissions. Prints submissions per second,
+seconds per submission and the CPU seconds per submission of the whole process tree (batch, Dask workers, slots,
+workers: steadier than wall time on a busy machine), and what 200 000 submissions cost in CPU-hours at that rate.
+Run on demand: `python benchmarks/batch_speed.py [--count 200] [--jobs 2] [--isolation auto] [--no-cluster]`."""
 
 from __future__ import annotations
 
@@ -34,6 +36,8 @@ def generate(count: int, folder: Path) -> None:
             mutated_copy(course, mutants[index % len(mutants)], target)
         else:
             shutil.copytree(course.exercises_dir, target, ignore=shutil.ignore_patterns("__pycache__"))
+        with (target / "losses.py").open("a") as module:
+            module.write(f"# submission {index}\n")
 
 
 def _children_cpu() -> float:
@@ -42,37 +46,33 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def measure(folder: Path, out: Path, count: int, isolation: str, how: list[str]) -> None:
+    """Run `grade batch` on FOLDER with the options HOW and print its figures."""
+    command = [sys.executable, "-m", "grader", "batch", str(folder), "--out", str(out), "--isolation", isolation, *how]
+    started, cpu_before = time.perf_counter(), _children_cpu()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu_before
+    print(done.stdout.strip() or done.stderr.strip())
+    print(
+        f"{count} submissions, whole course, {' '.join(how)}, isolation {isolation}: {seconds:.1f} s wall, "
+        f"{count / seconds:.2f} submissions/s, {seconds / count:.3f} s per submission, "
+        f"{cpu / count:.3f} CPU-s per submission, {cpu / count * 200_000 / 3600:.1f} CPU-hours per 200 000"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--isolation", default="auto")
+    parser.add_argument("--no-cluster", action="store_true", help="only -j JOBS (no Dask installed)")
     args = parser.parse_args()
+    ways = [["-j", str(args.jobs)]] + ([] if args.no_cluster else [["--cluster", f"local:{args.jobs}"]])
     with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
         folder = Path(tmp) / "submissions"
         generate(args.count, folder)
-        command = [
-            sys.executable,
-            "-m",
-            "grader",
-            "batch",
-            str(folder),
-            "--out",
-            str(Path(tmp) / "out"),
-            "-j",
-            str(args.jobs),
-            "--isolation",
-            args.isolation,
-        ]
-        started, cpu_before = time.perf_counter(), _children_cpu()
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
-        seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu_before
-    print(done.stdout.strip() or done.stderr.strip())
-    print(
-        f"{args.count} submissions, whole course, -j {args.jobs}, isolation {args.isolation}: {seconds:.1f} s wall, "
-        f"{args.count / seconds:.2f} submissions/s, {seconds / args.count:.3f} s per submission, "
-        f"{cpu / args.count:.3f} CPU-s per submission"
-    )
+        for number, how in enumerate(ways):
+            measure(folder, Path(tmp) / f"out{number}", args.count, args.isolation, how)
 
 
 if __name__ == "__main__":

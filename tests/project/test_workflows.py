@@ -78,8 +78,8 @@ def test_the_linters_catch_a_broken_workflow_and_script(written, tmp_path):
     run script, are both found."""
     broken = tmp_path / "broken.yml"
     text = written["instructor"].read_text()
-    text = text.replace("needs.students.outputs.repos", "needs.student.outputs.repos")
-    text = text.replace('head -n 1 "$1" > grades/grades.csv', "head -n 1 $1 > grades/grades.csv")
+    text = text.replace("needs.students.outputs.shards", "needs.student.outputs.shards")
+    text = text.replace('mkdir "submissions/$student"', "mkdir submissions/$student")
     broken.write_text(text)
     kinds = {problem["kind"] for problem in actionlint(broken)}
     assert kinds == {"expression", "shellcheck"}
@@ -111,64 +111,88 @@ def run_step(step: dict, cwd: Path, env: dict[str, str]) -> dict[str, str]:
     return dict(line.split("=", 1) for line in output.read_text().splitlines())
 
 
-def test_the_instructor_workflow_grades_a_matrix_of_repositories_with_the_secret_seed(written):
+def test_the_instructor_workflow_grades_slices_of_students_with_the_secret_seed(written):
     workflow = yaml.safe_load(written["instructor"].read_text())
     grade_job = workflow["jobs"]["grade"]
-    assert grade_job["strategy"]["matrix"]["repo"] == "${{ fromJSON(needs.students.outputs.repos) }}"
+    assert grade_job["strategy"]["matrix"]["shard"] == "${{ fromJSON(needs.students.outputs.shards) }}"
     assert grade_job["strategy"]["fail-fast"] is False
     by_name = steps(written["instructor"], "grade")
     assert by_name["grade batch"]["env"]["GRADE_SEED"] == "${{ secrets.GRADE_SEED }}"
-    assert "--isolation namespace" in by_name["grade batch"]["run"]
+    assert "--isolation namespace" in by_name["grade batch"]["run"] and "--shard" in by_name["grade batch"]["run"]
     uploads = [s for s in grade_job["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
     assert uploads and uploads[0]["with"]["path"] == "grades/"
     final = steps(written["instructor"], "collect")["actions/upload-artifact@v4"]["with"]
     assert final == {"name": "grades", "path": "grades/"}
+    assert workflow[True]["workflow_dispatch"]["inputs"]["before"]["required"] is False  # yaml reads "on" as True
+
+
+def student_repository(server: Path, repo: str, commits: list[tuple[str, str | None]]) -> None:
+    """A bare repository SERVER/REPO.git whose commits (date, what exercises/ holds: a folder of ROOT or nothing)
+    are made in order."""
+    work = server / "work" / repo
+    work.mkdir(parents=True)
+    git = ["git", "-C", str(work), "-c", "user.name=s", "-c", "user.email=s@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    for date, source in commits:
+        shutil.rmtree(work / "exercises", ignore_errors=True)
+        (work / "README.md").write_text(date)
+        if source is not None:
+            shutil.copytree(ROOT / source, work / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
+        subprocess.run([*git, "add", "-A"], check=True)
+        dated = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+        subprocess.run([*git, "commit", "-q", "-m", date], check=True, env=dated)
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(server / f"{repo}.git")], check=True)
 
 
 @pytest.mark.skipif(
-    namespace_problem() is not None or not hasattr(os, "geteuid") or os.geteuid() != 0,
-    reason="the instructor workflow grades as root under bubblewrap (--isolation namespace)",
+    namespace_problem() is not None or not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("git"),
+    reason="the instructor workflow grades as root under bubblewrap (--isolation namespace), fetching with git",
 )
-def test_the_instructor_workflow_steps_run_here(written, tmp_path):
-    """The workflow's own scripts, run in order on two students: students.txt is read, each repository is
-    graded with the seed, and the parts become one grades.csv. (sudo is a pass-through here: we are root.)"""
+@pytest.mark.parametrize(("before", "alice_total"), [("", "100"), ("2026-01-15T00:00:00Z", "0")])
+def test_the_instructor_workflow_steps_run_here(written, tmp_path, before, alice_total):
+    """The workflow's own scripts, run in order: students.txt is read (comments and empty lines skipped), each
+    slice's repositories are fetched (at the last commit before --before, when given) and graded with the seed,
+    and the slices' journals become one grades.csv. (sudo is a pass-through here: we are root.)"""
     workspace = tmp_path / "instructor"
     workspace.mkdir()
     for name in ("course.yaml", "exercises", "solutions", "tests"):
         (workspace / name).symlink_to(ROOT / name)
     (workspace / ".venv").symlink_to(BIN.parent)
-    (workspace / "students.txt").write_text("# chapter 4\nalice/dlfs-ch4\n\nbob/dlfs-ch4\n")
+    (workspace / "students.txt").write_text(
+        "# chapter 4\nalice/dlfs-ch4\n\nbob/dlfs-ch4\n  # carol/dlfs-ch4\ndave/gone\n"
+    )
+    server = tmp_path / "server"
+    student_repository(
+        server, "alice/dlfs-ch4", [("2026-01-01T00:00:00Z", "exercises"), ("2026-02-01T00:00:00Z", "solutions")]
+    )
+    student_repository(server, "bob/dlfs-ch4", [("2026-01-01T00:00:00Z", "exercises")])
     shims = tmp_path / "bin"
     shims.mkdir()
     (shims / "sudo").write_text('#!/bin/sh\nwhile [ "${1#-}" != "$1" ]; do shift; done\nexec "$@"\n')
     (shims / "sudo").chmod(stat.S_IRWXU)
-    path = {"PATH": f"{shims}{os.pathsep}{os.environ['PATH']}"}
+    env = {"PATH": f"{shims}{os.pathsep}{os.environ['PATH']}", "GITHUB_SERVER_URL": f"file://{server}"}
 
-    listed = run_step(steps(written["instructor"], "students")["Read students.txt"], workspace, path)
-    repos = json.loads(listed["repos"])
-    assert repos == ["alice/dlfs-ch4", "bob/dlfs-ch4"]
+    listed = run_step(steps(written["instructor"], "students")["Read students.txt"], workspace, env)
+    assert (listed["count"], listed["slices"], listed["shards"]) == ("3", "1", "[1]")
 
-    grade_steps = steps(written["instructor"], "grade")
-    parts = tmp_path / "parts"
-    for index, (repo, source) in enumerate(zip(repos, ("solutions", "exercises"), strict=True)):
-        job = tmp_path / f"job{index}"
+    jobs = {name: tmp_path / name for name in ("grade", "collect")}
+    for job in jobs.values():
         job.mkdir()
-        for name in ("course.yaml", "exercises", "solutions", "tests", ".venv"):
+        for name in ("course.yaml", "exercises", "solutions", "tests", ".venv", "students.txt"):
             (job / name).symlink_to(workspace / name)
-        student = run_step(grade_steps["Name the submission"], job, {**path, "REPO": repo})["student"]
-        assert student == repo.replace("/", "--")
-        shutil.copytree(ROOT / source, job / "repos" / student / "exercises")
-        run_step(grade_steps["grade batch"], job, {**path, "GRADE_SEED": "11", "STUDENT": student})
-        shutil.copytree(job / "grades", parts / f"grades-{index}")
+    grade_steps = steps(written["instructor"], "grade")
+    shard = {**env, "SHARD": "1/1", "BEFORE": before, "TOKEN": "t"}
+    run_step(grade_steps["Fetch the slice's repositories"], jobs["grade"], shard)
+    assert list((jobs["grade"] / "submissions" / "dave--gone").iterdir()) == []  # fetched nothing: no submission
+    run_step(grade_steps["grade batch"], jobs["grade"], {**shard, "GRADE_SEED": "11"})
+    shutil.copytree(jobs["grade"] / "grades", jobs["collect"] / "parts" / "grades-1")
 
-    run_step(steps(written["instructor"], "collect")["One grades.csv"], tmp_path, path)
-    rows = {r["student"]: r for r in csv.DictReader(io.StringIO((tmp_path / "grades" / "grades.csv").read_text()))}
-    assert sorted(rows) == ["alice--dlfs-ch4", "bob--dlfs-ch4"]
-    assert rows["alice--dlfs-ch4"]["total"] == rows["alice--dlfs-ch4"]["max_score"] == "100"
+    run_step(steps(written["instructor"], "collect")["One grades.csv"], jobs["collect"], env)
+    grades = jobs["collect"] / "grades"
+    rows = {r["student"]: r for r in csv.DictReader(io.StringIO((grades / "grades.csv").read_text()))}
+    assert {"alice--dlfs-ch4", "bob--dlfs-ch4"} <= set(rows)  # and dave--gone's "no submission" row (grade batch)
+    assert rows["alice--dlfs-ch4"]["total"] == alice_total and rows["alice--dlfs-ch4"]["max_score"] == "100"
     assert rows["bob--dlfs-ch4"]["total"] == "0"
-    assert sorted(p.name for p in (tmp_path / "grades" / "feedback").iterdir()) == [
-        "alice--dlfs-ch4.md",
-        "bob--dlfs-ch4.md",
-    ]
-    results = json.loads((parts / "grades-0" / "results.json").read_text())
+    assert {"alice--dlfs-ch4.md", "bob--dlfs-ch4.md"} <= {p.name for p in (grades / "feedback").iterdir()}
+    results = json.loads((grades / "results.json").read_text())
     assert results["alice--dlfs-ch4"]["seed"] == 11

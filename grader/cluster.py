@@ -34,7 +34,6 @@ from grader.journal import course_files, submission_files
 from grader.runner import ISOLATION_VARIABLE, refuse_links
 from grader.sandbox import refuse_oversized, remove_tree
 
-PLUGIN = "grade-slot"
 IN_FLIGHT_PER_SLOT = 2  # submissions sent per slot: one graded, one waiting, so no slot idles between them
 # A worker is sent one submission at a time (a lost worker then takes only the one it grades, and only that one is
 # charged with the loss), and a submission that ends three workers is given up. Give a scheduler of your own the
@@ -102,9 +101,10 @@ class SlotPlugin(WorkerPlugin):
             return self.slot.grade(Entry(name, Path(scratch) / member))
 
 
-def grade_remote(name: str, member: str, payload: bytes) -> dict:
-    """The task a Dask worker runs: grade one submission in its slot; the outcome as plain data."""
-    return asdict(get_worker().plugins[PLUGIN].grade(name, member, payload))
+def grade_remote(plugin: str, name: str, member: str, payload: bytes) -> dict:
+    """The task a Dask worker runs: grade one submission in the slot of this batch's PLUGIN; the outcome as plain
+    data."""
+    return asdict(get_worker().plugins[plugin].grade(name, member, payload))
 
 
 def pack(files: list[tuple[str, Path]]) -> bytes:
@@ -149,15 +149,16 @@ def grade_on_cluster(
     each finishes."""
     if not entries:
         return
+    plugin = f"grade-slot-{uuid.uuid4().hex}"  # this batch's: others may share the cluster
     with connect(address) as client:
-        client.register_plugin(SlotPlugin(pack_course(course), seed, isolation), name=PLUGIN)
+        client.register_plugin(SlotPlugin(pack_course(course), seed, isolation), name=plugin)
         try:
-            _grade_windowed(client, entries, on_done)
+            _grade_windowed(client, plugin, entries, on_done)
         finally:
-            client.unregister_worker_plugin(PLUGIN)
+            client.unregister_worker_plugin(plugin)
 
 
-def _grade_windowed(client: Client, entries: list[Entry], on_done: Callable[[Outcome], None]) -> None:
+def _grade_windowed(client: Client, plugin: str, entries: list[Entry], on_done: Callable[[Outcome], None]) -> None:
     """Keep about IN_FLIGHT_PER_SLOT submissions per slot on the cluster, sending the next as each one ends."""
     remaining = iter(entries)
     names: dict[str, str] = {}
@@ -170,7 +171,7 @@ def _grade_windowed(client: Client, entries: list[Entry], on_done: Callable[[Out
             except GradingError as exc:
                 on_done(Outcome(entry.name, "error", error=str(exc)))
                 continue
-            future = client.submit(grade_remote, entry.name, member, payload, key=f"grade-{uuid.uuid4().hex}")
+            future = client.submit(grade_remote, plugin, entry.name, member, payload, key=f"grade-{uuid.uuid4().hex}")
             names[future.key] = entry.name
             window.add(future)
             return

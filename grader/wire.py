@@ -99,16 +99,17 @@ def recv_frame(stream: BinaryIO, max_frame: int = MAX_FRAME) -> dict:
 def check_shape(data: bytes) -> None:
     """Refuse a frame with too many containers or too deep a nesting, counted on the raw bytes (brackets inside
     strings count too: an overestimate that only a frame built to attack reaches)."""
-    raw = np.frombuffer(data, np.uint8)
-    opens = np.isin(raw, _OPEN)
-    count = int(np.count_nonzero(opens))
+    count = data.count(b"[") + data.count(b"{")  # C speed: most frames are small, and numpy's isin costs ~0.1 ms
     if count > MAX_CONTAINERS:
         raise WireError(
             _("a message holds {count} lists or objects, more than the limit of {limit}").format(
                 count=count, limit=MAX_CONTAINERS
             )
         )
-    if count and int(np.max(np.cumsum(opens.astype(np.int32) - np.isin(raw, _CLOSE)))) > MAX_DEPTH:
+    if count <= MAX_DEPTH:  # no deeper than the number of brackets that open
+        return
+    raw = np.frombuffer(data, np.uint8)
+    if int(np.max(np.cumsum(np.isin(raw, _OPEN).astype(np.int32) - np.isin(raw, _CLOSE)))) > MAX_DEPTH:
         raise WireError(_("a message is nested deeper than {limit} levels").format(limit=MAX_DEPTH))
 
 

@@ -8,6 +8,8 @@ Run on demand: `python benchmarks/batch_speed.py [--count 200] [--jobs 2] [--iso
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import os
 import resource
 import shutil
@@ -15,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from grader.course import load_course
@@ -46,12 +49,54 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+@contextlib.contextmanager
+def cpu_meter() -> Iterator[tuple[Callable[[], None], Callable[[], float]]]:
+    """(join, seconds): a process that calls JOIN (before exec) is counted in SECONDS with all its descendants.
+    As root a fresh cgroup counts them all; otherwise the ended children's rusage, which misses what bubblewrap's
+    PID namespaces reap themselves (about half of a namespaced batch)."""
+    group = _new_cgroup()
+    if group is None:
+        before = _children_cpu()
+        yield (lambda: None), (lambda: _children_cpu() - before)
+        return
+    try:
+        yield functools.partial(_join, group), functools.partial(_cgroup_seconds, group)
+    finally:
+        with contextlib.suppress(OSError):
+            group.rmdir()
+
+
+def _new_cgroup() -> Path | None:
+    """A fresh cgroup that counts CPU time (v1 cpuacct, else v2), or None where we may not make one."""
+    for parent in (Path("/sys/fs/cgroup/cpuacct"), Path("/sys/fs/cgroup")):
+        group = parent / f"grade-bench-{os.getpid()}"
+        with contextlib.suppress(OSError):
+            group.mkdir()
+            if (group / "cpuacct.usage").exists() or (group / "cpu.stat").exists():
+                return group
+            group.rmdir()
+    return None
+
+
+def _join(group: Path) -> None:
+    (group / "cgroup.procs").write_text(str(os.getpid()))
+
+
+def _cgroup_seconds(group: Path) -> float:
+    if (group / "cpuacct.usage").exists():
+        return int((group / "cpuacct.usage").read_text()) / 1e9
+    return int((group / "cpu.stat").read_text().split("usage_usec")[1].split()[0]) / 1e6
+
+
 def measure(folder: Path, out: Path, count: int, isolation: str, how: list[str]) -> None:
     """Run `grade batch` on FOLDER with the options HOW and print its figures."""
     command = [sys.executable, "-m", "grader", "batch", str(folder), "--out", str(out), "--isolation", isolation, *how]
-    started, cpu_before = time.perf_counter(), _children_cpu()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
-    seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu_before
+    with cpu_meter() as (join, cpu_seconds):
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False, preexec_fn=join)
+        seconds = time.perf_counter() - started
+        time.sleep(0.5)  # the last workers' exit
+        cpu = cpu_seconds()
     print(done.stdout.strip() or done.stderr.strip())
     print(
         f"{count} submissions, whole course, {' '.join(how)}, isolation {isolation}: {seconds:.1f} s wall, "

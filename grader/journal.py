@@ -183,20 +183,22 @@ def grade_journaled(
 
 
 def merge(paths: list[Path], course: str) -> list[dict]:
-    """The lines of the journals at PATHS joined, one per student (a later journal's line wins); journals of
-    another course than COURSE (its hash) or of different seeds are refused."""
+    """The lines of the journals at PATHS joined, one per student (a later journal's line wins). Only lines of
+    COURSE (its hash) count: a journal with none, or lines of different seeds, are refused."""
     merged: dict[str, dict] = {}
     first: tuple[int, Path] | None = None  # the first seed seen, and where
     for path in paths:
         if not path.is_file():
             raise GradingError(_("{path} does not exist: no batch was graded there").format(path=shown(path)))
-        for line in read_lines(path):
-            if line["course"] != course:
-                raise GradingError(
-                    _("{path} holds grades of another version of the course: merge only parts of one batch").format(
-                        path=shown(path)
-                    )
+        lines = read_lines(path)
+        current = [line for line in lines if line["course"] == course]  # older lines: graded before a course change
+        if lines and not current:
+            raise GradingError(
+                _("{path} holds grades of another version of the course: merge only parts of one batch").format(
+                    path=shown(path)
                 )
+            )
+        for line in current:
             first = first or (line["seed"], path)
             if line["seed"] != first[0]:
                 raise GradingError(

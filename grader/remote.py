@@ -69,9 +69,7 @@ class Session:
     """One grading run of one submission: stages it once, starts the worker on demand and restarts it after a
     kill, and keeps each exercise's and the submission's time."""
 
-    def __init__(
-        self, submission: Path, limits: Limits, seed: int, isolation: Isolation = PROCESS, start: bool = True
-    ) -> None:
+    def __init__(self, submission: Path, limits: Limits, seed: int, isolation: Isolation = PROCESS) -> None:
         self.submission, self.limits, self.seed, self.isolation = submission, limits, seed, isolation
         self.worker: WorkerProcess | None = None
         self.fatal: GradingError | None = None
@@ -92,8 +90,7 @@ class Session:
         self._stack = contextlib.ExitStack()
         self._staged: Staged | None = None
         self._greeted = False
-        if start:
-            self.start()
+        self.start()
 
     def start(self) -> None:
         """Stage the submission (once) and start a worker, whose start-up overlaps the grader's own."""

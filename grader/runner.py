@@ -135,7 +135,9 @@ class _Server:
             raise session.fatal
         scores = [_score(e, self.plugin) for e in self.exercises]
         report = GradeReport(self.course.title, session.seed, session.isolation.mode, scores)
-        report.isolation_note = isolation_note(session)
+        if session.isolation.mode != "namespace":
+            report.isolation_reason = session.isolation.reason
+        report.unavailable = tuple(session.unavailable)
         _note_dependencies(self.course, report)
         return report
 
@@ -150,15 +152,6 @@ def open_session(course: Course, submission: Path, seed: int, isolation: str | N
     from grader.remote import Session
 
     return Session(submission.resolve(), course.limits, seed, isolation=mode)  # its worker starts now
-
-
-def isolation_note(session: Session) -> str:
-    """What the report says of the isolation that ran: why it is weaker than the strongest, and which of the
-    course's limits this platform could not apply."""
-    notes = [session.isolation.reason] if session.isolation.mode != "namespace" and session.isolation.reason else []
-    if session.unavailable:
-        notes.append(_("limits not available here: {names}").format(names=", ".join(session.unavailable)))
-    return "; ".join(notes)
 
 
 def load_reference(course: Course) -> Reference | None:

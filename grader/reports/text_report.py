@@ -31,6 +31,12 @@ def render(report: GradeReport, color: bool = False) -> str:
             report.pending_tests,
         ).format(n=report.pending_tests, points=points(report.pending_points))
     lines.append(paint(total, "green" if report.passed else "yellow", bold=True))
+    if report.unavailable:
+        lines.append(
+            _("Limits this platform does not have: {names}; your code runs without them here.").format(
+                names=", ".join(report.unavailable)
+            )
+        )
     failing = [e.id for e in report.exercises if not e.passed]
     if failing:
         lines.append(

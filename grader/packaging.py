@@ -51,9 +51,7 @@ def without_messages(catalog: bytes, withheld: frozenset[str]) -> bytes:
 def hidden_messages(course: Course, public: Files) -> frozenset[str]:
     """The strings of the hidden suites that no PUBLIC Python file holds: their translations, shipped with
     the grader, would tell what the hidden suites check."""
-    hidden = set().union(
-        *(_strings(e.hidden.read_bytes()) for e in course.exercises if e.hidden and e.hidden.is_file())
-    )
+    hidden = set().union(*(_strings(e.hidden.read_bytes()) for e in course.exercises if e.hidden is not None))
     shown = set().union(*(_strings(data) for name, data in public.items() if name.endswith(".py")))
     return frozenset(hidden - shown)
 
@@ -78,10 +76,6 @@ def course_files(course: Course, secret: bool) -> Files:
     for exercise in course.exercises:
         files[relative(course, exercise.public)] = exercise.public.read_bytes()
         if secret and exercise.hidden is not None:
-            if not exercise.hidden.is_file():
-                raise GradingError(
-                    _("{path} does not exist (the hidden suite of {id})").format(path=exercise.hidden, id=exercise.id)
-                )
             files[relative(course, exercise.hidden)] = exercise.hidden.read_bytes()
     if secret:
         files |= {relative(course, course.solutions_dir) + "/" + p: d for p, d in tree(course.solutions_dir).items()}

@@ -95,7 +95,7 @@ def _copy_course(course: Course, target: Path, hidden: bool) -> list[Path]:
     _replace_dir(target)
     files = [course.root / COURSE_FILE, *(e.public for e in course.exercises)]
     if hidden:
-        files += [e.hidden for e in course.exercises if e.hidden is not None and e.hidden.is_file()]
+        files += [e.hidden for e in course.exercises if e.hidden is not None]
         files += sorted(course.solutions_dir.glob("*.py"))
     copies = []
     for path in files:

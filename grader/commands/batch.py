@@ -53,10 +53,13 @@ def batch(
         ) as bar:
             outcomes = batching.grade_all(course, entries, seed, isolation, jobs, lambda _outcome: bar.update(1))
     batching.write_outputs(course, outcomes, out)
-    failed = [o for o in outcomes if o.status != "graded"]
+    failed = [o for o in outcomes if o.status not in ("graded", batching.NO_SUBMISSION)]
+    empty = [o for o in outcomes if o.status == batching.NO_SUBMISSION]
     summary = ngettext(
-        "graded {graded} of {n} submission into {path}", "graded {graded} of {n} submissions into {path}", len(outcomes)
-    ).format(graded=len(outcomes) - len(failed), n=len(outcomes), path=out / "grades.csv")
+        "graded {graded} of {n} entry into {path}", "graded {graded} of {n} entries into {path}", len(outcomes)
+    ).format(graded=len(outcomes) - len(failed) - len(empty), n=len(outcomes), path=out / "grades.csv")
+    if empty:
+        summary += _("; {n} without a submission").format(n=len(empty))
     if failed:
         summary += _("; {n} could not be graded (see the status column)").format(n=len(failed))
     click.echo(summary)

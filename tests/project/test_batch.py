@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 
 from conftest import grade
@@ -31,7 +32,6 @@ def make_submissions(root):
         (folder / name / "toy.py").write_text(source)
     with zipfile.ZipFile(folder / "frank.zip", "w") as zipped:
         zipped.writestr("frank/toy.py", GOOD)
-    (folder / "notes.txt").write_text("not a submission")
     return folder
 
 
@@ -101,3 +101,78 @@ def test_a_submission_that_kills_its_grader_is_marked_error_and_the_rest_go_on(t
     assert grades["killer"]["status"] == "error" and grades["killer"]["total"] == ""
     assert grades["killer"]["notes"] == "the grading process died"
     assert grades["good"]["total"] == grades["other"]["total"] == "10"
+
+
+def notebook(source: str) -> str:
+    """A notebook whose one answer cell holds SOURCE, as the published notebooks have them."""
+    cell = {
+        "cell_type": "code",
+        "metadata": {"nbgrader": {"solution": True, "grade": False, "grade_id": "answer"}},
+        "source": source,
+        "outputs": [],
+        "execution_count": None,
+    }
+    return json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_every_entry_gets_exactly_one_row_whatever_it_is(toy_course, tmp_path):
+    """Nothing to grade, a hostile or broken zip, a stray notebook or file: each its own row, the others graded."""
+    root = toy_course(SUITE, {"toy": GOOD})
+    folder = tmp_path / "subs"
+    for name, files in {
+        "alice": {"toy.py": GOOD},
+        "nested": {"my work/toy.py": GOOD},
+        "empty": {},
+        "readme": {"README.md": "I will hand in next week"},
+    }.items():
+        (folder / name).mkdir(parents=True)
+        for file, text in files.items():
+            (folder / name / file).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name / file).write_text(text)
+    for name, member in {"evil": "../../evil.py", "absolute": "/tmp/evil.py", "blank": "README.txt"}.items():
+        with zipfile.ZipFile(folder / f"{name}.zip", "w") as zipped:
+            zipped.writestr(member, GOOD)
+    (folder / "corrupt.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    (folder / "Untitled.ipynb").write_text(notebook(GOOD))
+    (folder / "notes.txt").write_text("not a submission")
+    (folder / ".DS_Store").write_text("")
+    out = tmp_path / "out"
+    run = grade("batch", str(folder), "--out", str(out), "--course", str(root), "-j", "2")
+    assert run.code == 1, run.stderr
+    assert run.stdout.strip() == (
+        f"graded 2 of 10 entries into {out / 'grades.csv'}; 3 without a submission; "
+        "5 could not be graded (see the status column)"
+    )
+    grades = rows(out)
+    assert len(grades) == 10 and len((out / "grades.csv").read_text().splitlines()) == 11
+    assert {n: r["total"] for n, r in grades.items() if r["status"] == "graded"} == {"alice": "10", "nested": "10"}
+    assert {n: r["notes"] for n, r in grades.items() if r["status"] == "no submission"} == {
+        "empty": "received: nothing",
+        "readme": "received: README.md",
+        "blank": "received: README.txt",
+    }
+    errors = {n: r["notes"] for n, r in grades.items() if r["status"] == "error"}
+    assert errors == {
+        "evil": "evil.zip holds a path outside itself: ../../evil.py",
+        "absolute": "absolute.zip holds a path outside itself: /tmp/evil.py",
+        "corrupt": "corrupt.zip is not a readable zip file: File is not a zip file",
+        "Untitled": "Untitled.ipynb is not the notebook of an exercise",
+        "notes": "notes.txt is not a submission (a folder, a zip or a notebook)",
+    }
+    assert not (tmp_path / "evil.py").exists()
+    assert (
+        "no exercise module or notebook was found (received: README.md)" in (out / "feedback" / "readme.md").read_text()
+    )
+    assert sorted(p.stem for p in (out / "feedback").iterdir()) == sorted(grades)
+
+
+def test_an_nbgrader_submitted_tree_is_a_batch_of_students(toy_course, tmp_path):
+    root = toy_course(SUITE, {"toy": GOOD})
+    submitted = tmp_path / "submitted"
+    for student, source in {"alice": GOOD, "bob": "def one(): return 1\ndef two(): return 3\n"}.items():
+        (submitted / student / "chapter4").mkdir(parents=True)
+        (submitted / student / "chapter4" / "01_toy.ipynb").write_text(notebook(source))
+    out = tmp_path / "out"
+    run = grade("batch", str(submitted), "--out", str(out), "--course", str(root))
+    assert run.code == 0, run.stderr
+    assert {n: r["total"] for n, r in rows(out).items()} == {"alice": "10", "bob": "5"}

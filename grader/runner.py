@@ -219,6 +219,8 @@ def _pytest(course: Course, plugin, exercises: list[Exercise], server: _Server |
     problem = _suite_problem(course, plugin, exercises)
     if problem is not None and (plugin.collection_errors or code == pytest.ExitCode.NO_TESTS_COLLECTED):
         raise problem
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt  # Ctrl+C: pytest caught it, and the person who pressed it gets it back
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise GradingError(_("pytest could not run the suites (exit status {code})").format(code=int(code)))
     if problem is not None:

@@ -176,3 +176,17 @@ def test_an_nbgrader_submitted_tree_is_a_batch_of_students(toy_course, tmp_path)
     run = grade("batch", str(submitted), "--out", str(out), "--course", str(root))
     assert run.code == 0, run.stderr
     assert {n: r["total"] for n, r in rows(out).items()} == {"alice": "10", "bob": "5"}
+
+
+def test_reports_an_instructor_reads_give_no_tip_meant_for_a_student(toy_course, tmp_path):
+    """`grade check` on a class's submitted/ tree is the instructor's; on one submission it is the student's."""
+    root = toy_course(SUITE, {"toy": "def one(): return 1\ndef two(): return 3\n"})
+    alone = grade("check", "sub", cwd=root)
+    assert alone.code == 1 and "Stuck? `grade hint toy`" in alone.stdout
+    submitted = tmp_path / "submitted"
+    for student in ("alice", "bob"):
+        (submitted / student / "chapter4").mkdir(parents=True)
+        (submitted / student / "chapter4" / "01_toy.ipynb").write_text(notebook("def one(): return 1\n"))
+    run = grade("check", str(submitted), "--course", str(root))
+    assert run.code == 1 and run.stdout.count("== ") == 2
+    assert "Stuck?" not in run.stdout

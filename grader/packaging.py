@@ -10,6 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 import grader
+from grader import authoring
 from grader.course import COURSE_FILE, Course
 from grader.errors import GradingError
 from grader.i18n import _
@@ -26,8 +27,13 @@ def grader_files() -> Files:
     machine or Gradescope's needs neither this repository nor a package index that holds the grader."""
     package = Path(grader.__file__).parent
     files = {f"grader/{path}": data for path, data in tree(package).items()}
-    requires = [r for r in metadata.requires(DISTRIBUTION) or [] if "extra ==" not in r]
-    pyproject = render("pyproject.toml.tmpl", VERSION=metadata.version(DISTRIBUTION), DEPENDENCIES=json.dumps(requires))
+    requires = metadata.requires(DISTRIBUTION) or []
+    pyproject = render(
+        "pyproject.toml.tmpl",
+        VERSION=metadata.version(DISTRIBUTION),
+        DEPENDENCIES=json.dumps([r for r in requires if "extra ==" not in r]),
+        PLOT=json.dumps([r.split(";")[0].strip() for r in requires if r.endswith('extra == "plot"')]),
+    )
     files["pyproject.toml"] = pyproject.encode()
     return files
 
@@ -70,9 +76,14 @@ def tree(directory: Path) -> Files:
 
 
 def course_files(course: Course, secret: bool) -> Files:
-    """The stubs and the public suites; with SECRET also the hidden suites, the solutions and course.yaml as it
-    is; without, a course.yaml that names no hidden suite and no solutions (see public_course_yaml)."""
-    files = {relative(course, course.exercises_dir) + "/" + p: d for p, d in tree(course.exercises_dir).items()}
+    """The stubs (made from the solutions, never the working exercises/, where an instructor may have tried
+    them) and the public suites; with SECRET also the hidden suites, the solutions and course.yaml as it is;
+    without, a course.yaml that names no hidden suite and no solutions (see public_course_yaml)."""
+    if not course.has_solutions:
+        problem = _("{path} does not exist: stubs are made from the reference solutions")
+        raise GradingError(problem.format(path=course.solutions_dir))
+    made = authoring.stubs(course.solutions_dir, [e.module for e in course.exercises])
+    files = {f"{relative(course, course.exercises_dir)}/{m}.py": text.encode() for m, text in made.items()}
     for exercise in course.exercises:
         files[relative(course, exercise.public)] = exercise.public.read_bytes()
         if secret and exercise.hidden is not None:

@@ -26,6 +26,7 @@ from grader.notebooks import Tests, source_notebook
 from grader.submissions import notebook_name
 
 CONFIG_FILE = "nbgrader_config.py"
+CONFIG_HEADER = '"""nbgrader settings written by `grade publish`: publish again rather than edit."""'
 FULL_COURSE = "course"
 # A warning that reaches a test cell's stderr (from code still running in the kernel) must not zero it.
 WARNING_PATTERN = r"\w+Warning: "
@@ -40,6 +41,7 @@ def publish(course: Course, out: Path, assignment: str) -> list[Path]:
     if not course.has_solutions:
         problem = _("{path} does not exist: the notebooks are made from the solutions")
         raise GradingError(problem.format(path=course.solutions_dir))
+    _refuse_foreign(out)
     source = out / "source" / assignment
     for replaced in (out / FULL_COURSE, source):
         if replaced.resolve() == course.root.resolve() or replaced.resolve() in course.root.resolve().parents:
@@ -53,6 +55,25 @@ def publish(course: Course, out: Path, assignment: str) -> list[Path]:
     _generate_assignment(out, assignment, settings)
     release = out / "release" / assignment
     return [release / notebook_name(course, e) for e in course.exercises]
+
+
+def _refuse_foreign(out: Path) -> None:
+    """OUT must be new, empty, or a course directory that publish wrote (its nbgrader_config.py says so):
+    publish replaces folders in it, which must not hit a folder of something else."""
+    if out.exists() and not out.is_dir():
+        raise GradingError(_("{out} is a file, not a directory").format(out=out))
+    if not out.exists() or not any(out.iterdir()):
+        return
+    try:
+        ours = (out / CONFIG_FILE).read_text(encoding="utf-8").startswith(CONFIG_HEADER)
+    except (OSError, UnicodeDecodeError):
+        ours = False
+    if not ours:
+        problem = _(
+            "{out} is not empty and holds no earlier publish (no {config} that grade publish wrote): "
+            "choose a new directory"
+        )
+        raise GradingError(problem.format(out=out, config=CONFIG_FILE))
 
 
 def _write_source(course: Course, source: Path, tests: dict[str, Tests]) -> list[Path]:
@@ -115,7 +136,7 @@ def _replace_dir(path: Path) -> None:
 def _config_file(settings: dict[str, dict]) -> str:
     """nbgrader_config.py: the course for the notebooks' check() and SETTINGS, which NbGraderAPI gets too."""
     lines = [
-        '"""nbgrader settings written by `grade publish`: publish again rather than edit."""',
+        CONFIG_HEADER,
         "",
         "import os",
         "from pathlib import Path",

@@ -191,3 +191,16 @@ def _solution_lines(source: str) -> tuple[set[str], set[str]]:
         elif line.strip():
             (answer if inside else outside).add(line.strip())
     return answer, outside
+
+
+def test_publish_into_a_folder_of_something_else_is_refused(tmp_path):
+    out = tmp_path / "thesis"
+    out.mkdir()
+    (out / "chapter1.tex").write_text("my own work")
+    run = grade("publish", "--out", str(out))
+    assert run.code == 2
+    assert run.stderr == (
+        f"grade: error: {out} is not empty and holds no earlier publish (no nbgrader_config.py that grade publish "
+        "wrote): choose a new directory\n"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["chapter1.tex"]

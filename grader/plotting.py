@@ -136,8 +136,8 @@ def _in_a_drawable_language(draw: Callable[..., Figure]) -> Callable[..., Figure
 
     @functools.wraps(draw)
     def drawn(*args: Any, **kwargs: Any) -> Figure:
-        import matplotlib
         from matplotlib import font_manager
+        from matplotlib.text import Text
 
         lang = i18n.current()
         if lang != "ja":
@@ -145,8 +145,11 @@ def _in_a_drawable_language(draw: Callable[..., Figure]) -> Callable[..., Figure
         installed = {font.name for font in font_manager.fontManager.ttflist}
         font = next((name for name in JAPANESE_FONTS if name in installed), None)
         if font is not None:
-            with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": [font, "DejaVu Sans"]}):
-                return draw(*args, **kwargs)
+            figure = draw(*args, **kwargs)
+            # On each text itself: a font set for the drawing only (an rc_context) is gone when the PNG is saved.
+            for text in figure.findobj(Text):
+                text.set_fontfamily([font, "DejaVu Sans"])
+            return figure
         i18n.use("en")
         try:
             return draw(*args, **kwargs)

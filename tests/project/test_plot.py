@@ -257,3 +257,21 @@ def test_without_a_japanese_font_a_japanese_picture_is_drawn_in_english():
     if {font.name for font in font_manager.fontManager.ttflist} & set(plotting.JAPANESE_FONTS):
         pytest.skip("this machine has a Japanese font")
     assert _training_xlabel("ja") == "training step"
+
+
+def test_with_a_japanese_font_every_label_is_drawn_in_it_when_the_png_is_saved(monkeypatch, tmp_path: Path):
+    """The font must still be in force at savefig, not only while the figure was built. DejaVu Serif, which
+    matplotlib ships, stands in for a Japanese font: it is found on every machine."""
+    from grader import i18n
+
+    monkeypatch.setattr(plotting, "JAPANESE_FONTS", ("DejaVu Serif",))
+    i18n.use("ja")
+    try:
+        figure = plotting.draw_training([1.0, 0.5])
+    finally:
+        i18n.use("en")
+    figure.savefig(tmp_path / "training.png")
+    axes = figure.axes[0]
+    assert axes.get_xlabel() != "training step"  # drawn in Japanese
+    for text in (axes.xaxis.label, axes.title, *axes.get_legend().get_texts()):
+        assert text.get_fontname() == "DejaVu Serif", text.get_text()

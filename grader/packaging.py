@@ -5,7 +5,10 @@ what is secret. Files are gathered as {relative path: bytes}, so a directory and
 from __future__ import annotations
 
 import ast
+import gzip
+import io
 import json
+import tarfile
 from importlib import metadata
 from pathlib import Path
 
@@ -36,6 +39,25 @@ def grader_files() -> Files:
     )
     files["pyproject.toml"] = pyproject.encode()
     return files
+
+
+def public_grader(course: Course) -> Files:
+    """The grader to hand to students: its catalogs without the translations of what only a hidden suite says."""
+    files = grader_files()
+    return withhold_messages(files, hidden_messages(course, course_files(course, secret=False) | files))
+
+
+def source_archive(files: Files) -> tuple[str, bytes]:
+    """FILES (the grader and its pyproject.toml) as a source archive that pip installs (`pip install ./NAME`),
+    and its name; the same files give the same bytes."""
+    name = f"{DISTRIBUTION}-{metadata.version(DISTRIBUTION)}"
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as packed, tarfile.open(fileobj=packed, mode="w") as tar:
+        for path, data in sorted(files.items()):
+            info = tarfile.TarInfo(f"{name}/{path}")
+            info.size, info.mode = len(data), 0o644
+            tar.addfile(info, io.BytesIO(data))
+    return f"{name}.tar.gz", buffer.getvalue()
 
 
 def withhold_messages(files: Files, withheld: frozenset[str]) -> Files:

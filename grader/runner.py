@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from grader.course import Course, Exercise
 from grader.errors import GradingError
 from grader.i18n import _
-from grader.results import ExerciseResult, GradeReport, TestResult
+from grader.results import ExerciseResult, GradeReport, TestResult, shares
 from grader.sandbox import choose_isolation, start_worker
 
 if TYPE_CHECKING:
@@ -251,12 +251,11 @@ def _suite_problem(course: Course, plugin, exercises: list[Exercise]) -> Grading
 
 
 def _score(exercise: Exercise, plugin) -> ExerciseResult:
-    """Every test of an exercise is worth the same share of its points, hidden tests included."""
+    """The tests of an exercise, public then hidden, share its points in whole numbers (results.shares)."""
     outcomes = [o for o in plugin.outcomes if o.exercise == exercise.id]
     ran_hidden = any(o.visibility == "hidden" for o in outcomes)
     public = sum(1 for o in outcomes if o.visibility == "public")
-    total = public + exercise.hidden_tests
-    share = exercise.points / total if total else 0.0
+    worth = shares(exercise.points, public + exercise.hidden_tests)
     tests = [
         TestResult(
             o.name,
@@ -269,10 +268,10 @@ def _score(exercise: Exercise, plugin) -> ExerciseResult:
             o.output,
             o.duration,
         )
-        for o in outcomes
+        for o, share in zip(outcomes, worth, strict=False)  # without the hidden suite, its shares are pending
     ]
     pending = 0 if ran_hidden else exercise.hidden_tests
-    return ExerciseResult(exercise.id, exercise.title, tests, pending, round(pending * share, 6))
+    return ExerciseResult(exercise.id, exercise.title, tests, pending, round(sum(worth[len(worth) - pending :]), 6))
 
 
 def _note_dependencies(course: Course, report: GradeReport) -> None:

@@ -31,11 +31,12 @@ from grader.sandbox import MODES
 def batch(
     paths: tuple[Path, ...], out: Path, jobs: int, seed: int | None, isolation: str | None, course_dir: Path | None
 ) -> None:
-    """Grade every submission in PATHS (directories, zip files, notebooks, or folders of them).
+    """Grade every submission in PATHS (directories, zip files, notebooks, or folders of them, such as an
+    nbgrader submitted/ tree).
 
-    One broken or hanging submission never stops or changes the others; errors and timeouts are marked in
-    grades.csv. The same seed gives the same grades.csv. Exit status 1 when any submission could not be
-    graded, else 0.
+    Every entry gets one row in grades.csv: graded, no submission, or error with the reason. One broken or
+    hanging submission never stops or changes the others. The same seed gives the same grades.csv. Exit
+    status 1 when any entry could not be graded, else 0.
     """
     from grader import batch as batching
     from grader import runner

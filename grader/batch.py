@@ -172,7 +172,8 @@ def grade_all(
         finally:
             slot.close()
 
-    threads = [threading.Thread(target=run_slot) for _ in range(min(jobs, todo.qsize()))]
+    # daemons: on Ctrl+C the command ends at once instead of grading on in the background
+    threads = [threading.Thread(target=run_slot, daemon=True) for _ in range(min(jobs, todo.qsize()))]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -62,10 +62,11 @@ def test_a_batch_grades_everyone_and_marks_what_went_wrong(toy_course, tmp_path)
 
 
 def test_a_submission_that_outlasts_its_budget_is_marked_timeout(toy_course, tmp_path):
-    root = toy_course(SUITE, {"toy": GOOD}, "call_seconds: 1, submission_seconds: 1")
+    # One call fits the budget with 0.8 s to spare (a loaded machine needs them), the second cannot.
+    root = toy_course(SUITE, {"toy": GOOD}, "call_seconds: 2, submission_seconds: 2")
     folder = tmp_path / "subs"
     for name, source in {
-        "slow": "import time\ndef one():\n    time.sleep(0.8); return 1\ndef two():\n    time.sleep(0.8); return 2\n",
+        "slow": "import time\ndef one():\n    time.sleep(1.2); return 1\ndef two():\n    time.sleep(1.2); return 2\n",
         "fast": GOOD,
     }.items():
         (folder / name).mkdir(parents=True)

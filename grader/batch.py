@@ -66,7 +66,7 @@ def find_entries(paths: list[Path], course: Course, scratch: Path) -> list[Entry
     for path in paths:
         if not path.exists():
             raise GradingError(_("{path} does not exist").format(path=path))
-        if _is_submission(path, course):
+        if path.is_file() or _is_submission(path, course):
             entries.append(_entry(path, course, scratch, path.stem if path.is_file() else path.name))
         else:
             members = [m for m in sorted(path.iterdir()) if not submissions.ignored(Path(m.name))]

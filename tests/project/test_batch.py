@@ -165,6 +165,9 @@ def test_every_entry_gets_exactly_one_row_whatever_it_is(toy_course, tmp_path):
         "no exercise module or notebook was found (received: README.md)" in (out / "feedback" / "readme.md").read_text()
     )
     assert sorted(p.stem for p in (out / "feedback").iterdir()) == sorted(grades)
+    named = grade("batch", str(folder / "notes.txt"), str(folder / "alice"), "--out", str(out), "--course", str(root))
+    assert named.code == 1 and "Traceback" not in named.stderr
+    assert {n: r["status"] for n, r in rows(out).items()} == {"notes": "error", "alice": "graded"}
 
 
 def test_an_nbgrader_submitted_tree_is_a_batch_of_students(toy_course, tmp_path):

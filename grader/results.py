@@ -96,3 +96,14 @@ class GradeReport:
 def points(value: float) -> str:
     """Points as people read them: 20, 8.33, 0.5 (two decimals at most, no trailing zeros)."""
     return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0")
+
+
+def shares(total: float, count: int) -> list[float]:
+    """What each of COUNT tests is worth: whole numbers when TOTAL is one (the first tests take the remainder),
+    so that nbgrader's cells add up to exactly the exercise's points; else equal shares."""
+    if count <= 0:
+        return []
+    if float(total).is_integer():
+        each, remainder = divmod(int(total), count)
+        return [float(each + (index < remainder)) for index in range(count)]
+    return [total / count] * count

@@ -21,18 +21,26 @@ def make_stub(source: str, where: str) -> str:
     return stub
 
 
+def stubs(solutions_dir: Path, modules: list[str]) -> dict[str, str]:
+    """The stub of every module, by module name, made from its solution: what `grade stubs` writes and what a
+    release ships, whatever the working exercises/ holds."""
+    return {module: _stub_of(solutions_dir, module) for module in modules}
+
+
 def stale_stubs(solutions_dir: Path, exercises_dir: Path, modules: list[str]) -> list[str]:
     """The stub files that differ from what their solution module generates."""
-    return [m for m in modules if _read(exercises_dir / f"{m}.py") != _stub_of(solutions_dir, m)]
+    made = stubs(solutions_dir, modules)
+    return [m for m in modules if _read(exercises_dir / f"{m}.py") != made[m]]
 
 
 def write_stubs(solutions_dir: Path, exercises_dir: Path, modules: list[str]) -> list[Path]:
     """Write every stub from its solution module; returns the files that changed."""
     changed = []
     exercises_dir.mkdir(parents=True, exist_ok=True)
+    made = stubs(solutions_dir, modules)
     for module in stale_stubs(solutions_dir, exercises_dir, modules):
         target = exercises_dir / f"{module}.py"
-        target.write_text(_stub_of(solutions_dir, module), encoding="utf-8")
+        target.write_text(made[module], encoding="utf-8")
         changed.append(target)
     return changed
 

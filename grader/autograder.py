@@ -11,38 +11,27 @@ from pathlib import Path
 
 from grader.course import Course, load_course
 from grader.i18n import _
-from grader.submissions import NOTEBOOK_SUFFIX, exercise_of
-
-_IGNORED = ("__MACOSX", "__pycache__")
-
-
-def find_submission(folder: Path, course: Course) -> Path:
-    """The folder that holds the exercise modules or notebooks: FOLDER itself when they were uploaded flat,
-    else the shallowest folder inside it that holds one; FOLDER when none does (graded as empty)."""
-    modules = {f"{e.module}.py" for e in course.exercises}
-    folders = [folder, *sorted((d for d in folder.rglob("*") if d.is_dir()), key=lambda d: (len(d.parts), d))]
-    for candidate in folders:
-        if set(candidate.relative_to(folder).parts) & set(_IGNORED):
-            continue
-        names = {p.name for p in candidate.iterdir() if p.is_file()}
-        if names & modules or any(exercise_of(candidate / n, course) for n in names if n.endswith(NOTEBOOK_SUFFIX)):
-            return candidate
-    return folder
 
 
 def grade_submission(root: Path) -> dict:
-    """Gradescope's results for ROOT/submission, graded on every exercise of the course."""
+    """Gradescope's results for ROOT/submission, graded on every exercise of the course; the top-level output
+    also names what was missing from the upload and what it held instead."""
     from grader import runner, submissions
     from grader.reports import render
     from grader.reports.gradescope_report import as_dict
 
     course = load_course(root / "source")
-    runner.refuse_links(root / "submission")
-    submission = find_submission(root / "submission", course)
+    upload = root / "submission"
+    runner.refuse_links(upload)
+    submission = submissions.locate(upload, course) or upload
     with submissions.opened(submission, course) as found:
         report = runner.check(course, found[0].directory, [], grading_seed(root / "source", course))
-    print(render(report, "text"))  # the instructor's log on Gradescope
-    return as_dict(report)
+    print(render(report, "text", student=False))  # the instructor's log on Gradescope
+    results = as_dict(report)
+    missing = submissions.missing(submission, course)
+    if missing:
+        results["output"] = f"{missing}\n{results['output']}"
+    return results
 
 
 def grading_seed(source: Path, course: Course) -> int:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import submissions
 from grader.course import Course
 from grader.errors import GradingError
 from grader.i18n import _
@@ -33,12 +34,18 @@ from grader.terminal import shown
 MAX_UNZIPPED = 50 * 1024 * 1024
 
 
+NO_SUBMISSION = "no submission"
+
+
 @dataclass
 class Entry:
-    """One submission of a batch: its name (the student) and where its files are."""
+    """One entry of a batch: its name (the student), where its files are, and, when it cannot be graded, its
+    status ("no submission" or "error") and why."""
 
     name: str
     path: Path
+    status: str = ""
+    reason: str = ""
 
 
 @dataclass
@@ -46,7 +53,7 @@ class Outcome:
     """The grading of one entry: the JSON report, or why there is none."""
 
     name: str
-    status: str  # graded | error | timeout
+    status: str  # graded | no submission | error | timeout
     report: dict | None = None
     feedback: str = ""
     error: str = ""
@@ -55,14 +62,18 @@ class Outcome:
 
 
 def find_entries(paths: list[Path], course: Course, scratch: Path) -> list[Entry]:
-    """The submissions named by PATHS: a submission itself (a directory of modules or notebooks, a notebook,
-    a zip) or a folder of them; zips are unpacked into SCRATCH."""
+    """The entries named by PATHS: a submission itself (a directory of modules or notebooks, a notebook, a zip)
+    or a folder of them, one entry for each thing in it, whatever it is; zips are unpacked into SCRATCH."""
     entries: list[Entry] = []
     for path in paths:
         if not path.exists():
             raise GradingError(_("{path} does not exist").format(path=shown(path)))
-        members = [path] if _is_submission(path, course) else sorted(path.iterdir())
-        entries += [_entry(member, scratch) for member in members if _is_submission(member, course)]
+        if path.is_file() or _is_submission(path, course):
+            entries.append(_entry(path, course, scratch, path.stem if path.is_file() else path.name))
+        else:
+            members = [m for m in sorted(path.iterdir()) if not submissions.ignored(Path(m.name))]
+            stems = [m.stem for m in members]
+            entries += [_entry(m, course, scratch, m.stem if stems.count(m.stem) == 1 else m.name) for m in members]
     names = [e.name for e in entries]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -73,19 +84,32 @@ def find_entries(paths: list[Path], course: Course, scratch: Path) -> list[Entry
 
 
 def _is_submission(path: Path, course: Course) -> bool:
+    """True for a zip or a notebook, and for a folder that holds an exercise's module or notebook itself."""
     if path.is_file():
-        return path.suffix in (".zip", ".ipynb")
-    modules = {f"{e.module}.py" for e in course.exercises}
-    return (path.is_dir() and any((path / m).is_file() for m in modules)) or any(path.glob("*.ipynb"))
+        return path.suffix in (".zip", submissions.NOTEBOOK_SUFFIX)
+    return submissions.locate(path, course) == path
 
 
-def _entry(path: Path, scratch: Path) -> Entry:
-    if path.suffix != ".zip":
-        return Entry(path.stem if path.is_file() else path.name, path)
-    target = scratch / path.stem
-    _unzip(path, target)
-    inner = [p for p in target.iterdir() if not p.name.startswith(("__MACOSX", "."))]
-    return Entry(path.stem, inner[0] if len(inner) == 1 and inner[0].is_dir() else target)
+def _entry(path: Path, course: Course, scratch: Path, name: str) -> Entry:
+    """The entry for PATH: the folder in it that holds the answers, or why there is nothing to grade."""
+    if path.is_file() and path.suffix == submissions.NOTEBOOK_SUFFIX:
+        if submissions.exercise_of(path, course) is None:
+            return Entry(name, path, "error", _("{name} is not the notebook of an exercise").format(name=path.name))
+        return Entry(name, path)
+    if path.is_file() and path.suffix != ".zip":
+        problem = _("{name} is not a submission (a folder, a zip or a notebook)").format(name=path.name)
+        return Entry(name, path, "error", problem)
+    folder = path
+    if path.suffix == ".zip" and path.is_file():
+        folder = scratch / name
+        try:
+            _unzip(path, folder)
+        except GradingError as exc:
+            return Entry(name, path, "error", str(exc))
+    found = submissions.locate(folder, course)
+    if found is None:
+        return Entry(name, folder, NO_SUBMISSION, _("received: {files}").format(files=submissions.received(folder)))
+    return Entry(name, found)
 
 
 def _unzip(archive: Path, target: Path) -> None:
@@ -96,7 +120,7 @@ def _unzip(archive: Path, target: Path) -> None:
             if sum(m.file_size for m in members) > MAX_UNZIPPED:
                 raise GradingError(
                     _("{archive} unpacks to more than {limit} MiB").format(
-                        archive=shown(archive), limit=MAX_UNZIPPED // 2**20
+                        archive=archive.name, limit=MAX_UNZIPPED // 2**20
                     )
                 )
             for member in members:
@@ -104,12 +128,16 @@ def _unzip(archive: Path, target: Path) -> None:
                 if not destination.is_relative_to(target.resolve()):
                     raise GradingError(
                         _("{archive} holds a path outside itself: {path}").format(
-                            archive=shown(archive), path=member.filename
+                            archive=archive.name, path=member.filename
                         )
                     )
+            target.mkdir(parents=True)
             zipped.extractall(target)
-    except zipfile.BadZipFile:
-        target.mkdir(parents=True, exist_ok=True)  # graded as an empty submission: every test says what is missing
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise GradingError(
+            _("{archive} is not a readable zip file: {reason}").format(archive=archive.name, reason=reason)
+        ) from None
 
 
 def grade_all(
@@ -122,10 +150,14 @@ def grade_all(
 ) -> list[Outcome]:
     """Grade ENTRIES on JOBS slots; ON_DONE is called as each finishes. Outcomes come back in entry order."""
     todo: queue.Queue[Entry | None] = queue.Queue()
-    for entry in entries:
-        todo.put(entry)
     outcomes: dict[str, Outcome] = {}
     lock = threading.Lock()
+    for entry in entries:
+        if entry.status:
+            outcomes[entry.name] = Outcome(entry.name, entry.status, error=entry.reason)
+            on_done(outcomes[entry.name])
+        else:
+            todo.put(entry)
 
     def run_slot() -> None:
         slot = Slot(course, seed, isolation)
@@ -142,7 +174,8 @@ def grade_all(
         finally:
             slot.close()
 
-    threads = [threading.Thread(target=run_slot) for _ in range(max(1, min(jobs, len(entries))))]
+    # daemons: on Ctrl+C the command ends at once instead of grading on in the background
+    threads = [threading.Thread(target=run_slot, daemon=True) for _ in range(min(jobs, todo.qsize()))]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -231,7 +264,11 @@ def write_outputs(course: Course, outcomes: list[Outcome], out: Path) -> None:
     for outcome in sorted(outcomes, key=lambda o: o.name):
         if outcome.report is None:
             writer.writerow([outcome.name, *["" for _ in ids], "", "", outcome.status, outcome.error])
-            text = _("Your submission could not be graded: {error}").format(error=outcome.error) + "\n"
+            text = (
+                _("Nothing was graded: no exercise module or notebook was found ({error}).")
+                if outcome.status == NO_SUBMISSION
+                else _("Your submission could not be graded: {error}")
+            ).format(error=outcome.error) + "\n"
         else:
             scores = {e["id"]: e["score"] for e in outcome.report["exercises"]}
             writer.writerow(

@@ -10,6 +10,8 @@ import click
 
 from grader.errors import GradingError
 
+EXIT_INTERRUPTED = 130  # as a shell reports a command ended by Ctrl+C (128 + SIGINT)
+
 COMMANDS = {
     "batch": "grader.commands.batch:batch",
     "check": "grader.commands.check:check",
@@ -49,6 +51,9 @@ class GradeGroup(click.Group):
         except GradingError as exc:
             click.echo(_("grade: error: {error}").format(error=exc), err=True)
             sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo(_("grade: interrupted"), err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as exc:

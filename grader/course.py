@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,11 +114,15 @@ class _Reader:
     def mapping(self, data: Any, where: str, required: set[str], optional: set[str]) -> dict:
         if not isinstance(data, dict):
             raise self.fail(where, _("expected a mapping, got {value}").format(value=_kind(data)))
+        known = required | optional
+        for key in sorted(data.keys() - known, key=str):  # before missing keys: `pionts` is a typo of `points`
+            close = difflib.get_close_matches(str(key), sorted(known), n=1)
+            if close:
+                raise self.fail(f"{where}.{key}", _("unknown key (did you mean {key}?)").format(key=repr(close[0])))
+            allowed = ", ".join(sorted(known))
+            raise self.fail(f"{where}.{key}", _("unknown key (allowed: {allowed})").format(allowed=allowed))
         for key in sorted(required - data.keys()):
             raise self.fail(where, _("missing key {key}").format(key=repr(key)))
-        for key in sorted(data.keys() - required - optional, key=str):
-            allowed = ", ".join(sorted(required | optional))
-            raise self.fail(f"{where}.{key}", _("unknown key (allowed: {allowed})").format(allowed=allowed))
         return data
 
     def value(self, data: dict, key: str, where: str, kind: type | tuple, default: Any = None) -> Any:
@@ -159,8 +164,8 @@ class _Reader:
             root=root,
             title=self.text(self.value(data, "title", "top level", str)),
             seed=self.value(data, "seed", "top level", int, 0),
-            exercises_dir=root / self.value(layout, "exercises", "layout", str, "exercises"),
-            solutions_dir=root / self.value(layout, "solutions", "layout", str, "solutions"),
+            exercises_dir=self.folder(root, layout, "exercises"),
+            solutions_dir=self.folder(root, layout, "solutions"),
             limits=self.limits(data.get("limits", {})),
             exercises=exercises,
         )
@@ -183,7 +188,7 @@ class _Reader:
         module = self.value(data, "module", where, str)
         if not module.isidentifier():
             raise self.fail(f"{where}.module", _("{module} is not a Python module name").format(module=repr(module)))
-        hidden = self.value(data, "hidden", where, str)
+        hidden = self.suite(root, data["hidden"], f"{where}.hidden") if "hidden" in data else None
         hidden_tests = self.value(data, "hidden_tests", where, int, 0)
         if hidden and hidden_tests <= 0:
             raise self.fail(f"{where}.hidden_tests", _("a hidden suite needs its number of tests (a positive integer)"))
@@ -194,18 +199,26 @@ class _Reader:
             functions=self.strings(data, "functions", where),
             points=self.positive(data, "points", where),
             public=self.suite(root, data["public"], f"{where}.public"),
-            hidden=root / hidden if hidden else None,
+            hidden=hidden,
             hidden_tests=hidden_tests,
             depends=self.strings(data, "depends", where),
             hints=tuple(map(self.text, self.strings(data, "hints", where))),
         )
 
     def suite(self, root: Path, value: Any, where: str) -> Path:
+        """A suite course.yaml names: it must exist, or the course would grade out of fewer points than it says."""
         if not isinstance(value, str):
             raise self.fail(where, _("expected a path, got {value}").format(value=_kind(value)))
         path = root / value
         if not path.is_file():
             raise self.fail(where, _("{path} does not exist").format(path=value))
+        return path
+
+    def folder(self, root: Path, layout: dict, key: str) -> Path:
+        """The layout's folder KEY (default: its own name); one that course.yaml names must exist."""
+        path = root / self.value(layout, key, "layout", str, key)
+        if key in layout and not path.is_dir():
+            raise self.fail(f"layout.{key}", _("{path} does not exist").format(path=layout[key]))
         return path
 
     def check_references(self, exercises: tuple[Exercise, ...]) -> None:

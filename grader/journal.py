@@ -54,9 +54,15 @@ def submission_files(root: Path) -> Iterator[Path]:
 def _digest(files: Iterable[tuple[str, Path]]) -> str:
     digest = hashlib.sha256()
     for name, path in files:
-        data = os.readlink(path).encode() if path.is_symlink() else path.read_bytes()  # a link may lead out
-        digest.update(f"{name}\0{len(data)}\0".encode())
-        digest.update(data)
+        digest.update(f"{name}\0".encode())
+        if path.is_symlink():  # a link may lead out: its target's name counts, not what it points to
+            digest.update(b"link\0" + os.readlink(path).encode())
+            continue
+        with path.open("rb") as data:
+            digest.update(b"file\0")
+            while chunk := data.read(1 << 20):
+                digest.update(chunk)
+        digest.update(b"\0")
     return digest.hexdigest()
 
 
@@ -172,7 +178,10 @@ def grade_journaled(
             journal.append(outcome, contents[outcome.name])
         on_done(outcome)
 
-    grade(list(todo.values()), done)
+    for entry in todo.values():
+        if entry.status:  # nothing to grade in it ("no submission"), or an entry refused with its reason
+            done(Outcome(entry.name, entry.status, error=entry.reason))
+    grade([e for e in todo.values() if not e.status], done)
     for entry in entries:
         if entry.name not in outcomes:  # the same files as another entry's
             outcomes[entry.name] = journal.reuse(entry.name, contents[entry.name]) or replace(

@@ -1,10 +1,11 @@
 """What a published notebook calls in its Jupyter kernel (see `grade publish`).
 
 `check(exercise, test)` grades the saved notebooks of the kernel's folder with `grade check` in a
-subprocess: the student's code runs in the grader's worker there, not in this kernel, so the kernel sees
-only a verdict, and a warning or a print of the student's code never lands in a test cell's output. One
-grading run per exercise and code serves all its test cells. `import_notebooks()` lets a notebook import
-another exercise's module, which is then read from the student's notebook of that exercise.
+subprocess, and `show(picture)` draws them with `grade plot` in one: the student's code runs in the grader's
+worker there, with its limits, not in this kernel, so the kernel sees only a verdict or a picture, and a
+warning or a print of the student's code never lands in a test cell's output. One grading run per exercise
+and code serves all its test cells. `import_notebooks()` lets a notebook import another exercise's module,
+which is then read from the student's notebook of that exercise.
 """
 
 from __future__ import annotations
@@ -40,6 +41,30 @@ def check(exercise_id: str, test: str) -> None:
         raise AssertionError(f"the test {test} of {exercise_id} {where}")
     if result["status"] != "passed":
         raise AssertionError(result["message"])
+
+
+def show(picture: str) -> None:
+    """Draw PICTURE ("descent" or "training") of the saved notebooks' code as `grade plot` does, in a subprocess
+    whose worker runs the student's code with the course's limits, and display the PNG. At autograde nothing
+    runs: a picture earns no points."""
+    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+        return
+    course = _course()
+    modules = submissions.folder_modules(Path.cwd(), course)
+    with tempfile.TemporaryDirectory(prefix="grade-nb-") as code, tempfile.TemporaryDirectory() as drawn:
+        submissions.write_modules(modules, Path(code))
+        png = Path(drawn) / f"{picture}.png"
+        command = [sys.executable, "-m", "grader", "plot", picture, code, "--course", str(course.root)]
+        done = subprocess.run(
+            [*command, "--out", str(png)], capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False
+        )
+        if done.returncode != 0:
+            lines = done.stderr.strip().splitlines()
+            print(lines[-1] if lines else f"grade plot ended with exit status {done.returncode}")
+            return
+        from IPython.display import Image, display
+
+        display(Image(png.read_bytes()))
 
 
 def import_notebooks() -> None:

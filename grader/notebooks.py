@@ -30,10 +30,10 @@ BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 SETUP_CELL = "setup"
 SETUP_CODE = "from grader.notebook import check, import_notebooks\n\nimport_notebooks()"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-# A locked cell after the answers that draws the student's own functions (grader.plotting; needs matplotlib).
+# A locked cell after the answers that draws the student's own code, run in the worker (grader.notebook.show).
 PICTURES = {
-    "descent": "from grader.plotting import show_descent\n\nshow_descent(gradient_descent);",
-    "networks": "from grader.plotting import show_training\n\nshow_training(TwoLayerNet, train);",
+    "descent": 'from grader.notebook import show\n\nshow("descent")',
+    "networks": 'from grader.notebook import show\n\nshow("training")',
 }
 
 
@@ -56,11 +56,11 @@ HIDDEN_COMMENT = "# A hidden test: it runs when your notebook is graded."
 
 @dataclass(frozen=True)
 class Tests:
-    """The tests of one exercise, by name, and the points each is worth."""
+    """The tests of one exercise, by name, and the points each is worth (public, then hidden)."""
 
     public: list[str]
     hidden: list[str]
-    points_each: float
+    points: list[float]
 
 
 def source_notebook(course: Course, exercise: Exercise, tests: Tests) -> NotebookNode:
@@ -81,11 +81,12 @@ def source_notebook(course: Course, exercise: Exercise, tests: Tests) -> Noteboo
     if exercise.module in PICTURES:
         cells.append(_code(v4, PICTURES[exercise.module], "picture"))
     cells.append(v4.new_markdown_cell(f"## {course_text(TESTS_HEADING)}\n\n{course_text(TESTS_TEXT)}"))
-    for name in tests.public:
-        cells.append(_code(v4, _call(exercise, name), _grade_id(name), points=tests.points_each))
-    for number, name in enumerate(tests.hidden, 1):
-        hidden = f"{HIDDEN_COMMENT}\n{BEGIN_HIDDEN}\n{_call(exercise, name)}\n{END_HIDDEN}"
-        cells.append(_code(v4, hidden, f"hidden_{number}", points=tests.points_each))
+    public, hidden = tests.points[: len(tests.public)], tests.points[len(tests.public) :]
+    for name, points in zip(tests.public, public, strict=True):
+        cells.append(_code(v4, _call(exercise, name), _grade_id(name), points=points))
+    for number, (name, points) in enumerate(zip(tests.hidden, hidden, strict=True), 1):
+        code = f"{HIDDEN_COMMENT}\n{BEGIN_HIDDEN}\n{_call(exercise, name)}\n{END_HIDDEN}"
+        cells.append(_code(v4, code, f"hidden_{number}", points=points))
     return v4.new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
 
 
@@ -116,7 +117,7 @@ def _code(v4, source: str, grade_id: str, solution: bool = False, points: float 
     """A code cell with nbgrader's metadata: an answer (SOLUTION), a test worth POINTS, else locked code."""
     meta = {"grade": points is not None, "solution": solution, "locked": not solution, "grade_id": grade_id}
     if points is not None:
-        meta["points"] = points
+        meta["points"] = int(points) if float(points).is_integer() else points
     return v4.new_code_cell(source, metadata={"nbgrader": {**meta, "schema_version": 3}})
 
 

@@ -5,11 +5,15 @@ what is secret. Files are gathered as {relative path: bytes}, so a directory and
 from __future__ import annotations
 
 import ast
+import gzip
+import io
 import json
+import tarfile
 from importlib import metadata
 from pathlib import Path
 
 import grader
+from grader import authoring
 from grader.course import COURSE_FILE, Course
 from grader.errors import GradingError
 from grader.i18n import _
@@ -27,10 +31,34 @@ def grader_files() -> Files:
     machine or Gradescope's needs neither this repository nor a package index that holds the grader."""
     package = Path(grader.__file__).parent
     files = {f"grader/{path}": data for path, data in tree(package).items()}
-    requires = [r for r in metadata.requires(DISTRIBUTION) or [] if "extra ==" not in r]
-    pyproject = render("pyproject.toml.tmpl", VERSION=metadata.version(DISTRIBUTION), DEPENDENCIES=json.dumps(requires))
+    requires = metadata.requires(DISTRIBUTION) or []
+    pyproject = render(
+        "pyproject.toml.tmpl",
+        VERSION=metadata.version(DISTRIBUTION),
+        DEPENDENCIES=json.dumps([r for r in requires if "extra ==" not in r]),
+        PLOT=json.dumps([r.split(";")[0].strip() for r in requires if r.endswith('extra == "plot"')]),
+    )
     files["pyproject.toml"] = pyproject.encode()
     return files
+
+
+def public_grader(course: Course) -> Files:
+    """The grader to hand to students: its catalogs without the translations of what only a hidden suite says."""
+    files = grader_files()
+    return withhold_messages(files, hidden_messages(course, course_files(course, secret=False) | files))
+
+
+def source_archive(files: Files) -> tuple[str, bytes]:
+    """FILES (the grader and its pyproject.toml) as a source archive that pip installs (`pip install ./NAME`),
+    and its name; the same files give the same bytes."""
+    name = f"{DISTRIBUTION}-{metadata.version(DISTRIBUTION)}"
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as packed, tarfile.open(fileobj=packed, mode="w") as tar:
+        for path, data in sorted(files.items()):
+            info = tarfile.TarInfo(f"{name}/{path}")
+            info.size, info.mode = len(data), 0o644
+            tar.addfile(info, io.BytesIO(data))
+    return f"{name}.tar.gz", buffer.getvalue()
 
 
 def withhold_messages(files: Files, withheld: frozenset[str]) -> Files:
@@ -52,9 +80,7 @@ def without_messages(catalog: bytes, withheld: frozenset[str]) -> bytes:
 def hidden_messages(course: Course, public: Files) -> frozenset[str]:
     """The strings of the hidden suites that no PUBLIC Python file holds: their translations, shipped with
     the grader, would tell what the hidden suites check."""
-    hidden = set().union(
-        *(_strings(e.hidden.read_bytes()) for e in course.exercises if e.hidden and e.hidden.is_file())
-    )
+    hidden = set().union(*(_strings(e.hidden.read_bytes()) for e in course.exercises if e.hidden is not None))
     shown = set().union(*(_strings(data) for name, data in public.items() if name.endswith(".py")))
     return frozenset(hidden - shown)
 
@@ -73,18 +99,17 @@ def tree(directory: Path) -> Files:
 
 
 def course_files(course: Course, secret: bool) -> Files:
-    """The stubs and the public suites; with SECRET also the hidden suites, the solutions and course.yaml as it
-    is; without, a course.yaml that names no hidden suite and no solutions (see public_course_yaml)."""
-    files = {relative(course, course.exercises_dir) + "/" + p: d for p, d in tree(course.exercises_dir).items()}
+    """The stubs (made from the solutions, never the working exercises/, where an instructor may have tried
+    them) and the public suites; with SECRET also the hidden suites, the solutions and course.yaml as it is;
+    without, a course.yaml that names no hidden suite and no solutions (see public_course_yaml)."""
+    if not course.has_solutions:
+        problem = _("{path} does not exist: stubs are made from the reference solutions")
+        raise GradingError(problem.format(path=course.solutions_dir))
+    made = authoring.stubs(course.solutions_dir, [e.module for e in course.exercises])
+    files = {f"{relative(course, course.exercises_dir)}/{m}.py": text.encode() for m, text in made.items()}
     for exercise in course.exercises:
         files[relative(course, exercise.public)] = exercise.public.read_bytes()
         if secret and exercise.hidden is not None:
-            if not exercise.hidden.is_file():
-                raise GradingError(
-                    _("{path} does not exist (the hidden suite of {id})").format(
-                        path=shown(exercise.hidden), id=exercise.id
-                    )
-                )
             files[relative(course, exercise.hidden)] = exercise.hidden.read_bytes()
     if secret:
         files |= {relative(course, course.solutions_dir) + "/" + p: d for p, d in tree(course.solutions_dir).items()}

@@ -1,15 +1,13 @@
 """Pictures of a student's own code: gradient descent paths on a contour plot, and a training loss curve.
 
-The traces come from any callables with the book's signatures: a notebook's own functions, or proxies that run a
-submission in the worker (see grader.pictures). Drawing needs matplotlib (the `plot` extra), imported only here,
-on a bare Agg canvas, so no GUI backend and no pyplot state are involved.
+The traces come from any callables with the book's signatures: proxies that run a submission in the worker (see
+grader.pictures; a notebook's picture cell runs `grade plot` too), or the reference. Drawing needs matplotlib (the
+`plot` extra), imported only here, on a bare Agg canvas, so no GUI backend and no pyplot state are involved.
 """
 
 from __future__ import annotations
 
 import functools
-import io
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -136,8 +134,8 @@ def _in_a_drawable_language(draw: Callable[..., Figure]) -> Callable[..., Figure
 
     @functools.wraps(draw)
     def drawn(*args: Any, **kwargs: Any) -> Figure:
-        import matplotlib
         from matplotlib import font_manager
+        from matplotlib.text import Text
 
         lang = i18n.current()
         if lang != "ja":
@@ -145,8 +143,11 @@ def _in_a_drawable_language(draw: Callable[..., Figure]) -> Callable[..., Figure
         installed = {font.name for font in font_manager.fontManager.ttflist}
         font = next((name for name in JAPANESE_FONTS if name in installed), None)
         if font is not None:
-            with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": [font, "DejaVu Sans"]}):
-                return draw(*args, **kwargs)
+            figure = draw(*args, **kwargs)
+            # On each text itself: a font set for the drawing only (an rc_context) is gone when the PNG is saved.
+            for text in figure.findobj(Text):
+                text.set_fontfamily([font, "DejaVu Sans"])
+            return figure
         i18n.use("en")
         try:
             return draw(*args, **kwargs)
@@ -280,36 +281,3 @@ def _figure(figsize: tuple[float, float], columns: int = 1, widths: tuple[float,
     FigureCanvasAgg(figure)
     axes = figure.subplots(1, columns, width_ratios=widths)
     return figure, axes
-
-
-def show_descent(gradient_descent: Callable, lrs: Sequence[float] = LEARNING_RATES) -> Figure | None:
-    """For a notebook: the paths of the notebook's own gradient_descent, one per learning rate."""
-    return _show(lambda: [descent_trace(gradient_descent, lr) for lr in lrs], draw_descent)
-
-
-def show_training(two_layer_net: Callable, train: Callable) -> Figure | None:
-    """For a notebook: the loss curve of the notebook's own TwoLayerNet and train."""
-    return _show(lambda: training_losses(two_layer_net, train), draw_training)
-
-
-def _show(trace: Callable[[], Any], draw: Callable[[Any], Figure]) -> Figure | None:
-    """Run the code, draw it and show it in the running Jupyter kernel; the figure, or None after one printed
-    line when the code is not written yet or matplotlib is missing (a picture cell never fails a notebook)."""
-    try:
-        traced = trace()
-        require_matplotlib()
-    except NotImplementedError:
-        print(_("Write the functions above first, then run this cell again to see the picture."))
-        return None
-    except GradingError as exc:
-        print(exc)
-        return None
-    figure = draw(traced)
-    ipython = sys.modules.get("IPython")
-    if ipython is not None and ipython.get_ipython() is not None:
-        from IPython.display import Image, display
-
-        png = io.BytesIO()
-        figure.savefig(png, format="png", dpi=90)
-        display(Image(png.getvalue()))
-    return figure

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import secrets
 import shutil
 import sys
 from pathlib import Path
@@ -23,31 +24,39 @@ from grader.errors import GradingError
 from grader.i18n import _
 from grader.notebook import COURSE_VARIABLE, SHIPPED_COURSE
 from grader.notebooks import Tests, source_notebook
+from grader.packaging import public_course_yaml, public_grader, source_archive
+from grader.results import shares
 from grader.submissions import notebook_name
 from grader.terminal import shown
 
 CONFIG_FILE = "nbgrader_config.py"
+README = "README.md"
+CONFIG_HEADER = '"""nbgrader settings written by `grade publish`: publish again rather than edit."""'
 FULL_COURSE = "course"
 # A warning that reaches a test cell's stderr (from code still running in the kernel) must not zero it.
 WARNING_PATTERN = r"\w+Warning: "
 _EXCEPTION_LINE = re.compile(r"^\s*([\w.]*(?:Error|Exception): .*)$", re.M)  # the first is the cause
 
 
-def publish(course: Course, out: Path, assignment: str) -> list[Path]:
+def publish(course: Course, out: Path, assignment: str, seed: int | None = None) -> list[Path]:
     """Write the nbgrader course directory OUT for COURSE, its notebooks in the run's language (the language
-    COURSE was loaded in); returns the release notebooks."""
+    COURSE was loaded in), its hidden inputs drawn from SEED (default: an earlier publish's, else a new random
+    one; kept in OUT/course, never in release/); returns the release notebooks."""
     if importlib.util.find_spec("nbgrader") is None:
         raise GradingError(_('grade publish needs nbgrader: pip install "dlfs-ch4-grader[instructor]"'))
     if not course.has_solutions:
         problem = _("{path} does not exist: the notebooks are made from the solutions")
         raise GradingError(problem.format(path=shown(course.solutions_dir)))
+    _refuse_foreign(out)
     source = out / "source" / assignment
     for replaced in (out / FULL_COURSE, source):
         if replaced.resolve() == course.root.resolve() or replaced.resolve() in course.root.resolve().parents:
             problem = _("--out {out} would replace {replaced}, which holds the course itself")
             raise GradingError(problem.format(out=shown(out), replaced=shown(replaced)))
     tests = exercise_tests(course)
+    seed = seed if seed is not None else _earlier_seed(out / FULL_COURSE / COURSE_FILE)
     _copy_course(course, out / FULL_COURSE, hidden=True)
+    _keep_seed(out / FULL_COURSE / COURSE_FILE, secrets.randbelow(2**31) if seed is None else seed)
     shipped = _write_source(course, source, tests)
     settings = _nbgrader_settings(course, assignment, [p.relative_to(source).as_posix() for p in shipped])
     (out / CONFIG_FILE).write_text(_config_file(settings), encoding="utf-8")
@@ -56,8 +65,50 @@ def publish(course: Course, out: Path, assignment: str) -> list[Path]:
     return [release / notebook_name(course, e) for e in course.exercises]
 
 
+def _refuse_foreign(out: Path) -> None:
+    """OUT must be new, empty, or a course directory that publish wrote (its nbgrader_config.py says so):
+    publish replaces folders in it, which must not hit a folder of something else."""
+    if out.exists() and not out.is_dir():
+        raise GradingError(_("{out} is a file, not a directory").format(out=out))
+    if not out.exists() or not any(out.iterdir()):
+        return
+    try:
+        ours = (out / CONFIG_FILE).read_text(encoding="utf-8").startswith(CONFIG_HEADER)
+    except (OSError, UnicodeDecodeError):
+        ours = False
+    if not ours:
+        problem = _(
+            "{out} is not empty and holds no earlier publish (no {config} that grade publish wrote): "
+            "choose a new directory"
+        )
+        raise GradingError(problem.format(out=out, config=CONFIG_FILE))
+
+
+def _earlier_seed(course_yaml: Path) -> int | None:
+    """The seed an earlier publish kept in its copy of the course, so that publishing again changes no grade."""
+    import yaml
+
+    try:
+        seed = yaml.safe_load(course_yaml.read_text(encoding="utf-8")).get("seed")
+    except (OSError, ValueError, AttributeError, yaml.YAMLError):
+        return None
+    return seed if isinstance(seed, int) and not isinstance(seed, bool) else None
+
+
+def _keep_seed(course_yaml: Path, seed: int) -> None:
+    """Put SEED into the full course's copy: nbgrader's autograde (through $GRADE_COURSE) and `grade check
+    submitted --course DIR/course` then draw the same hidden inputs, and the release's copy never holds it."""
+    import yaml
+
+    data = yaml.safe_load(course_yaml.read_text(encoding="utf-8"))
+    data["seed"] = seed
+    header = "# The course as `grade publish` copied it, with the secret seed of the hidden inputs.\n"
+    course_yaml.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000))
+
+
 def _write_source(course: Course, source: Path, tests: dict[str, Tests]) -> list[Path]:
-    """Write the source notebooks and the public part of the course beside them; returns the files shipped."""
+    """Write the source notebooks, the public part of the course beside them, the grader as an archive that
+    pip installs, and a README that says how; returns the files shipped."""
     import nbformat
 
     _replace_dir(source)
@@ -65,7 +116,23 @@ def _write_source(course: Course, source: Path, tests: dict[str, Tests]) -> list
     for exercise in course.exercises:
         notebook = source_notebook(course, exercise, tests[exercise.id])
         nbformat.write(notebook, str(source / notebook_name(course, exercise)))
-    return shipped
+    archive, data = source_archive(public_grader(course))
+    (source / archive).write_bytes(data)
+    (source / README).write_text(_readme(course, archive), encoding="utf-8")
+    return [*shipped, source / archive, source / README]
+
+
+def _readme(course: Course, archive: str) -> str:
+    """The release's README: how a student's Jupyter kernel gets the grader the notebooks import."""
+    install = _(
+        "The notebooks need the grader in the Jupyter kernel that runs them. Install it once, from a cell of "
+        "a notebook in this folder, then restart the kernel:"
+    )
+    after = _(
+        "`[plot]` adds matplotlib, for the pictures. Save a notebook before you run its test cells: they grade "
+        "the saved notebooks."
+    )
+    return f'# {course.title}\n\n{install}\n\n```\n%pip install "./{archive}[plot]"\n```\n\n{after}\n'
 
 
 def _nbgrader_settings(course: Course, assignment: str, shipped: list[str]) -> dict[str, dict]:
@@ -80,25 +147,27 @@ def _nbgrader_settings(course: Course, assignment: str, shipped: list[str]) -> d
 
 
 def exercise_tests(course: Course) -> dict[str, Tests]:
-    """The tests of every exercise by name, each worth the share `grade check` gives it."""
+    """The tests of every exercise by name, each worth the share `grade check` gives it (results.shares)."""
     collected = runner.collect(course, list(course.exercises))
     tests = {}
     for exercise in course.exercises:
         public = collected.get((exercise.id, "public"), [])
         hidden = collected.get((exercise.id, "hidden"), [])
-        total = len(public) + exercise.hidden_tests
-        tests[exercise.id] = Tests(public, hidden, exercise.points / total if total else 0.0)
+        tests[exercise.id] = Tests(public, hidden, shares(exercise.points, len(public) + exercise.hidden_tests))
     return tests
 
 
 def _copy_course(course: Course, target: Path, hidden: bool) -> list[Path]:
-    """Copy course.yaml and the suites (with HIDDEN: the hidden suites and the solutions) to TARGET."""
+    """Copy course.yaml and the suites (with HIDDEN: the hidden suites and the solutions) to TARGET; without,
+    course.yaml names no hidden suite and no solutions, as in a student's repository."""
     _replace_dir(target)
-    files = [course.root / COURSE_FILE, *(e.public for e in course.exercises)]
+    files = [*(e.public for e in course.exercises)]
     if hidden:
-        files += [e.hidden for e in course.exercises if e.hidden is not None and e.hidden.is_file()]
+        files += [course.root / COURSE_FILE, *(e.hidden for e in course.exercises if e.hidden is not None)]
         files += sorted(course.solutions_dir.glob("*.py"))
-    copies = []
+    else:
+        (target / COURSE_FILE).write_text(public_course_yaml(course), encoding="utf-8")
+    copies = [] if hidden else [target / COURSE_FILE]
     for path in files:
         copies.append(target / path.resolve().relative_to(course.root.resolve()))
         copies[-1].parent.mkdir(parents=True, exist_ok=True)
@@ -116,7 +185,7 @@ def _replace_dir(path: Path) -> None:
 def _config_file(settings: dict[str, dict]) -> str:
     """nbgrader_config.py: the course for the notebooks' check() and SETTINGS, which NbGraderAPI gets too."""
     lines = [
-        '"""nbgrader settings written by `grade publish`: publish again rather than edit."""',
+        CONFIG_HEADER,
         "",
         "import os",
         "from pathlib import Path",

@@ -11,18 +11,17 @@ from pathlib import Path
 from grader.course import Course
 from grader.errors import GradingError
 from grader.i18n import _
-from grader.packaging import Files, course_files, grader_files, hidden_messages, withhold_messages, write_tree
+from grader.packaging import Files, course_files, public_grader, write_tree
 from grader.templates import render
 from grader.terminal import shown
 
 MARKER = ".grade-release.json"  # names the files a release wrote, so the next release can replace them
-GITIGNORE = ".venv/\n__pycache__/\n*.pyc\n*.egg-info/\n.grade-hints.json\ngrade-report.md\n"
+GITIGNORE = ".venv/\n__pycache__/\n*.pyc\n*.egg-info/\n.grade-hints.json\ngrade-report.md\ndescent.png\ntraining.png\n"
 
 
 def release_files(course: Course) -> Files:
     """Everything the student's repository holds, by relative path."""
-    files = course_files(course, secret=False) | grader_files()
-    files = withhold_messages(files, hidden_messages(course, files))
+    files = course_files(course, secret=False) | public_grader(course)
     files["README.md"] = student_readme(course).encode()
     files[".gitignore"] = GITIGNORE.encode()
     files[".github/workflows/grade.yml"] = render("grade.yml.tmpl").encode()

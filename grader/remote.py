@@ -25,7 +25,7 @@ import numpy as np
 
 from grader import wire
 from grader.course import Limits
-from grader.deadline import Overrun, Watchdog, overrun_after
+from grader.deadline import Alarm, Overrun, Watchdog, overrun_after
 from grader.errors import GradingError
 from grader.i18n import _, ngettext
 from grader.sandbox import PROCESS, Isolation, Staged, WorkerProcess, staged, start_worker
@@ -69,9 +69,7 @@ class Session:
     """One grading run of one submission: stages it once, starts the worker on demand and restarts it after a
     kill, and keeps each exercise's and the submission's time."""
 
-    def __init__(
-        self, submission: Path, limits: Limits, seed: int, isolation: Isolation = PROCESS, start: bool = True
-    ) -> None:
+    def __init__(self, submission: Path, limits: Limits, seed: int, isolation: Isolation = PROCESS) -> None:
         self.submission, self.limits, self.seed, self.isolation = submission, limits, seed, isolation
         self.worker: WorkerProcess | None = None
         self.fatal: GradingError | None = None
@@ -89,11 +87,11 @@ class Session:
         self.importing: str | None = None
         self.output = ""
         self._watchdog = Watchdog()
+        self._alarm: Alarm | None = None
         self._stack = contextlib.ExitStack()
         self._staged: Staged | None = None
         self._greeted = False
-        if start:
-            self.start()
+        self.start()
 
     def start(self) -> None:
         """Stage the submission (once) and start a worker, whose start-up overlaps the grader's own."""
@@ -109,7 +107,7 @@ class Session:
         """Wait for a new worker's first frame; a worker that dies before it is the grader's problem, not the
         student's (no student code has run yet)."""
         worker = self.worker
-        self._watchdog.arm(time.monotonic() + START_SECONDS, worker.stop)
+        self._alarm = self._watchdog.arm(time.monotonic() + START_SECONDS, worker.stop)
         try:
             hello = wire.recv_frame(worker.from_worker)
         except wire.WireError:
@@ -185,7 +183,7 @@ class Session:
         if message["op"] in ("call", "scenario"):  # the calls that run student code, each with a seed of its own
             self.calls += 1
             message = {**message, "seed": call_seed(self.test, self.calls)}
-        self._watchdog.arm(self.deadline, self.worker.stop)
+        self._alarm = self._watchdog.arm(self.deadline, self.worker.stop)
         try:
             with overrun_after(self.allotted + GRACE_SECONDS):
                 reply = self.exchange(message, label)
@@ -296,7 +294,7 @@ class Session:
     def died(self, label: str) -> StudentCodeError:
         """Describe how the worker ended, then forget it so the next call starts a fresh one."""
         worker = self.worker
-        timed_out = self._watchdog.fired
+        timed_out = self._alarm is not None and self._alarm.fired
         signum, code = worker.status(timeout=5)
         printed, _dropped = worker.take_output(settle=True)
         self.output += printed.decode(errors="replace")

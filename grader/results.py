@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from grader.i18n import _
+
 
 @dataclass
 class TestResult:
@@ -55,7 +57,16 @@ class GradeReport:
     isolation: str
     exercises: list[ExerciseResult]
     duration: float = 0.0
-    isolation_note: str = ""  # why the isolation is weaker than namespaces, limits the platform lacks
+    isolation_reason: str = ""  # why the isolation is weaker than namespaces
+    unavailable: tuple[str, ...] = ()  # the course's limits this platform could not apply
+
+    @property
+    def isolation_note(self) -> str:
+        """What the isolation that ran lacked, in one line for reports."""
+        notes = [self.isolation_reason] if self.isolation_reason else []
+        if self.unavailable:
+            notes.append(_("limits not available here: {names}").format(names=", ".join(self.unavailable)))
+        return "; ".join(notes)
 
     @property
     def score(self) -> float:
@@ -85,3 +96,14 @@ class GradeReport:
 def points(value: float) -> str:
     """Points as people read them: 20, 8.33, 0.5 (two decimals at most, no trailing zeros)."""
     return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0")
+
+
+def shares(total: float, count: int) -> list[float]:
+    """What each of COUNT tests is worth: whole numbers when TOTAL is one (the first tests take the remainder),
+    so that nbgrader's cells add up to exactly the exercise's points; else equal shares."""
+    if count <= 0:
+        return []
+    if float(total).is_integer():
+        each, remainder = divmod(int(total), count)
+        return [float(each + (index < remainder)) for index in range(count)]
+    return [total / count] * count

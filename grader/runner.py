@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from grader.course import Course, Exercise
 from grader.errors import GradingError
 from grader.i18n import _
-from grader.results import ExerciseResult, GradeReport, TestResult
+from grader.results import ExerciseResult, GradeReport, TestResult, shares
 from grader.sandbox import choose_isolation
 
 if TYPE_CHECKING:
@@ -135,7 +135,9 @@ class _Server:
             raise session.fatal
         scores = [_score(e, self.plugin) for e in self.exercises]
         report = GradeReport(self.course.title, session.seed, session.isolation.mode, scores)
-        report.isolation_note = isolation_note(session)
+        if session.isolation.mode != "namespace":
+            report.isolation_reason = session.isolation.reason
+        report.unavailable = tuple(session.unavailable)
         _note_dependencies(self.course, report)
         return report
 
@@ -150,15 +152,6 @@ def open_session(course: Course, submission: Path, seed: int, isolation: str | N
     from grader.remote import Session
 
     return Session(submission.resolve(), course.limits, seed, isolation=mode)  # its worker starts now
-
-
-def isolation_note(session: Session) -> str:
-    """What the report says of the isolation that ran: why it is weaker than the strongest, and which of the
-    course's limits this platform could not apply."""
-    notes = [session.isolation.reason] if session.isolation.mode != "namespace" and session.isolation.reason else []
-    if session.unavailable:
-        notes.append(_("limits not available here: {names}").format(names=", ".join(session.unavailable)))
-    return "; ".join(notes)
 
 
 def load_reference(course: Course) -> Reference | None:
@@ -237,6 +230,8 @@ def _pytest(course: Course, plugin, exercises: list[Exercise], server: _Server |
     problem = _suite_problem(course, plugin, exercises)
     if problem is not None and (plugin.collection_errors or code == pytest.ExitCode.NO_TESTS_COLLECTED):
         raise problem
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt  # Ctrl+C: pytest caught it, and the person who pressed it gets it back
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise GradingError(_("pytest could not run the suites (exit status {code})").format(code=int(code)))
     if problem is not None:
@@ -267,12 +262,11 @@ def _suite_problem(course: Course, plugin, exercises: list[Exercise]) -> Grading
 
 
 def _score(exercise: Exercise, plugin) -> ExerciseResult:
-    """Every test of an exercise is worth the same share of its points, hidden tests included."""
+    """The tests of an exercise, public then hidden, share its points in whole numbers (results.shares)."""
     outcomes = [o for o in plugin.outcomes if o.exercise == exercise.id]
     ran_hidden = any(o.visibility == "hidden" for o in outcomes)
     public = sum(1 for o in outcomes if o.visibility == "public")
-    total = public + exercise.hidden_tests
-    share = exercise.points / total if total else 0.0
+    worth = shares(exercise.points, public + exercise.hidden_tests)
     tests = [
         TestResult(
             o.name,
@@ -285,10 +279,10 @@ def _score(exercise: Exercise, plugin) -> ExerciseResult:
             o.output,
             o.duration,
         )
-        for o in outcomes
+        for o, share in zip(outcomes, worth, strict=False)  # without the hidden suite, its shares are pending
     ]
     pending = 0 if ran_hidden else exercise.hidden_tests
-    return ExerciseResult(exercise.id, exercise.title, tests, pending, round(pending * share, 6))
+    return ExerciseResult(exercise.id, exercise.title, tests, pending, round(sum(worth[len(worth) - pending :]), 6))
 
 
 def _note_dependencies(course: Course, report: GradeReport) -> None:

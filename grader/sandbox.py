@@ -269,6 +269,9 @@ def remove_tree(path: Path) -> None:
     without permissions, read-only directories."""
     if not os.path.lexists(path):
         return
+    with contextlib.suppress(OSError, RecursionError):  # the common case, without starting a process
+        shutil.rmtree(path)
+        return
     if os.name == "posix" and shutil.which("rm"):
         subprocess.run(["chmod", "-R", "u+rwx", str(path)], capture_output=True, check=False)
         subprocess.run(["rm", "-rf", "--", str(path)], capture_output=True, check=False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from grader.terminal import shown
 
 NOTEBOOK_SUFFIX = ".ipynb"
 IMPORTS_CELL = "imports"  # the grade_id of the locked cell that holds a module's imports
+_DOWNLOAD_COPY = re.compile(r" \(\d+\)(?=\.ipynb$)")
+_NOT_WRITTEN = ("__MACOSX", "__pycache__", ".ipynb_checkpoints")
 
 
 @dataclass(frozen=True)
@@ -44,11 +47,70 @@ def notebook_name(course: Course, exercise: Exercise) -> str:
 
 
 def exercise_of(notebook: Path, course: Course) -> Exercise | None:
-    """The exercise a notebook answers, by its name (`03_gradient.ipynb`, or just `gradient.ipynb`)."""
+    """The exercise a notebook answers, by its name (`03_gradient.ipynb`, or just `gradient.ipynb`), also as a
+    browser saves a second download of it (`03_gradient (1).ipynb`)."""
+    name = _DOWNLOAD_COPY.sub("", notebook.name)
     for exercise in course.exercises:
-        if notebook.name in (notebook_name(course, exercise), exercise.id + NOTEBOOK_SUFFIX):
+        if name in (notebook_name(course, exercise), exercise.id + NOTEBOOK_SUFFIX):
             return exercise
     return None
+
+
+def locate(folder: Path, course: Course) -> Path | None:
+    """The folder that holds the exercise modules or notebooks: FOLDER itself when they lie in it, else the
+    shallowest folder inside it that holds one (an upload in a folder, nbgrader's <student>/<assignment>/);
+    None when there is none."""
+    if not folder.is_dir():
+        return None
+    nested = sorted((d for d in folder.rglob("*") if d.is_dir() and not ignored(d.relative_to(folder))), key=_depth)
+    for candidate in (folder, *nested):
+        if any(_answers(path, course) for path in candidate.iterdir()):
+            return candidate
+    return None
+
+
+def received(folder: Path, limit: int = 10) -> str:
+    """What FOLDER holds, for a person: `README.md, Gradient.py`, at most LIMIT names, or `nothing`."""
+    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    names = [n for n in names if not ignored(Path(n))]
+    shown = ", ".join(names[:limit]) + (", …" if len(names) > limit else "")
+    return shown or _("nothing")
+
+
+def missing(folder: Path, course: Course) -> str:
+    """One line naming the exercises FOLDER has no module or notebook for, and what it holds instead; "" when
+    every exercise has one."""
+    absent = [e for e in course.exercises if not _answered(folder, course, e)]
+    if not absent:
+        return ""
+    names = ", ".join(f"{e.module}.py ({notebook_name(course, e)})" for e in absent)
+    return _("Missing: {names}. Received: {received}. Names are case-sensitive.").format(
+        names=names, received=received(folder)
+    )
+
+
+def _answers(path: Path, course: Course) -> bool:
+    """True when PATH is an exercise's module or notebook."""
+    if not path.is_file():
+        return False
+    return path.name in {f"{e.module}.py" for e in course.exercises} or (
+        path.suffix == NOTEBOOK_SUFFIX and exercise_of(path, course) is not None
+    )
+
+
+def _answered(folder: Path, course: Course, exercise: Exercise) -> bool:
+    return (folder / f"{exercise.module}.py").is_file() or any(
+        exercise_of(n, course) == exercise for n in folder.glob("*" + NOTEBOOK_SUFFIX)
+    )
+
+
+def ignored(relative: Path) -> bool:
+    """A path that no student wrote: a hidden file, macOS's zip metadata, Python's caches."""
+    return any(part.startswith(".") or part in _NOT_WRITTEN for part in relative.parts)
+
+
+def _depth(path: Path) -> tuple[int, Path]:
+    return len(path.parts), path
 
 
 def module_source(notebook: Path) -> str:

@@ -159,8 +159,8 @@ def unseen_function(rng: np.random.Generator, shape: tuple[int, ...] = ()) -> Un
     c, d = rng.uniform(4, 8, shape) * rng.choice([-1, 1], shape), rng.uniform(-1, 1, shape)
     e = float(rng.uniform(0.5, 1.5))
 
-    def f(x: Any) -> Any:
-        x = np.asarray(x, dtype=float)
+    def f(point: Any) -> Any:
+        x = np.asarray(point, dtype=float)
         return np.sum(a * np.sin(b * x) + c * x**2 + d * x**3) + e * np.sum(x) ** 2
 
     return Unseen(f)

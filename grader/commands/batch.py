@@ -53,12 +53,13 @@ def batch(
     shard: tuple[int, int] | None,
     course_dir: Path | None,
 ) -> None:
-    """Grade every submission in PATHS (directories, zip files, notebooks, or folders of them).
+    """Grade every submission in PATHS (directories, zip files, notebooks, or folders of them, such as an
+    nbgrader submitted/ tree).
 
-    One broken or hanging submission never stops or changes the others; errors and timeouts are marked in
-    grades.csv. The same seed gives the same grades.csv. Each result is kept in OUT/results.jsonl as it comes:
-    run the same command again after an interruption and only what is missing is graded. Exit status 1 when any
-    submission could not be graded, else 0.
+    Every entry gets one row in grades.csv: graded, no submission, or error with the reason. One broken or
+    hanging submission never stops or changes the others. The same seed gives the same grades.csv. Each result
+    is kept in OUT/results.jsonl as it comes: run the same command again after an interruption and only what is
+    missing is graded. Exit status 1 when any entry could not be graded, else 0.
     """
     from grader import batch as batching
     from grader import runner
@@ -88,10 +89,13 @@ def batch(
         ) as bar:
             outcomes = grade_journaled(course, entries, seed, out, grade, lambda _outcome: bar.update(1))
     batching.write_outputs(course, outcomes, out)
-    failed = [o for o in outcomes if o.status != "graded"]
+    failed = [o for o in outcomes if o.status not in ("graded", batching.NO_SUBMISSION)]
+    empty = [o for o in outcomes if o.status == batching.NO_SUBMISSION]
     summary = ngettext(
-        "graded {graded} of {n} submission into {path}", "graded {graded} of {n} submissions into {path}", len(outcomes)
-    ).format(graded=len(outcomes) - len(failed), n=len(outcomes), path=shown(out / "grades.csv"))
+        "graded {graded} of {n} entry into {path}", "graded {graded} of {n} entries into {path}", len(outcomes)
+    ).format(graded=len(outcomes) - len(failed) - len(empty), n=len(outcomes), path=shown(out / "grades.csv"))
+    if empty:
+        summary += _("; {n} without a submission").format(n=len(empty))
     if failed:
         summary += _("; {n} could not be graded (see the status column)").format(n=len(failed))
     click.echo(summary)

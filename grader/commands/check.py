@@ -57,6 +57,10 @@ def check(
     course = load(course_dir)
     submission = path if path is not None else course.exercises_dir
     if not submission.exists():
+        if path is not None and str(path) in {e.id for e in course.exercises}:
+            raise GradingError(
+                _("{path} does not exist; to check the exercise {path}: grade check -e {path}").format(path=path)
+            )
         raise GradingError(_("{path} does not exist").format(path=shown(submission)))
     seed = runner.resolve_seed(course, seed)
     with submissions.opened(submission, course) as found:

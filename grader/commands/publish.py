@@ -14,9 +14,15 @@ from grader.terminal import shown
 @click.command()
 @out_option("The nbgrader course directory to write (made if missing; its submissions are kept).")
 @click.option("--assignment", default="chapter4", show_default=True, help="The nbgrader assignment name.")
+@click.option(
+    "--seed",
+    type=int,
+    help="Secret seed for the hidden inputs at autograde (default: the earlier publish's, else a new random one); "
+    "kept in OUT/course, never in the release.",
+)
 @course_option
 @lang_option
-def publish(out: Path, assignment: str, course_dir: Path | None) -> None:
+def publish(out: Path, assignment: str, seed: int | None, course_dir: Path | None) -> None:
     """Write OUT: nbgrader_config.py, source/ notebooks made from the solutions, and release/ via nbgrader.
     The notebooks' Markdown is in the --lang language; their code is the same in every language.
 
@@ -25,7 +31,7 @@ def publish(out: Path, assignment: str, course_dir: Path | None) -> None:
     from grader.publish import publish as write_course_directory
 
     course = load(course_dir)
-    for notebook in write_course_directory(course, out, assignment):
+    for notebook in write_course_directory(course, out, assignment, seed):
         click.echo(_("released {notebook}").format(notebook=shown(notebook)))
     then = _("then, in {out}: nbgrader autograde {assignment}, or faster: grade check submitted --course course")
     click.echo(then.format(out=shown(out), assignment=assignment))

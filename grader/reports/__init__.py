@@ -12,8 +12,13 @@ FORMATS = ("text", "json", "junit", "gradescope", "markdown", "exercism")
 MANY_FORMATS = ("text", "json")  # the formats that report on several students at once
 
 
-def render(report: GradeReport, fmt: str, color: bool = False) -> str:
-    """Render REPORT in format FMT (one of FORMATS); modules load only when used."""
+def render(report: GradeReport, fmt: str, color: bool = False, student: bool = True) -> str:
+    """Render REPORT in format FMT (one of FORMATS); modules load only when used. STUDENT is False for a report
+    an instructor reads (a batch, a class's submitted/ tree, Gradescope's log): the text gives no "Stuck?" tip."""
+    if fmt == "text":
+        from grader.reports import text_report
+
+        return text_report.render(report, color=color, student=student)
     module = importlib.import_module(f"grader.reports.{fmt}_report")
     return module.render(report, color=color)
 
@@ -28,4 +33,4 @@ def render_all(graded: list[tuple[Submission, GradeReport]], fmt: str, color: bo
 
         students = [{"student": s.student, "assignment": s.assignment, **as_dict(r)} for s, r in graded]
         return json.dumps({"submissions": students}, indent=2, ensure_ascii=False) + "\n"
-    return "\n".join(f"== {s.student} ({s.assignment}) ==\n{render(r, fmt, color)}" for s, r in graded)
+    return "\n".join(f"== {s.student} ({s.assignment}) ==\n{render(r, fmt, color, student=False)}" for s, r in graded)

@@ -12,7 +12,9 @@ _COLORS = {"passed": "green", "failed": "red", "error": "red", "timeout": "red"}
 _OUTPUT_LINES = 8
 
 
-def render(report: GradeReport, color: bool = False) -> str:
+def render(report: GradeReport, color: bool = False, student: bool = True) -> str:
+    """The report for a terminal; for a STUDENT it ends with where to get a hint on the first failing exercise."""
+
     def paint(text: str, fg: str, bold: bool = False) -> str:
         return click.style(text, fg=fg, bold=bold) if color else text
 
@@ -31,8 +33,14 @@ def render(report: GradeReport, color: bool = False) -> str:
             report.pending_tests,
         ).format(n=report.pending_tests, points=points(report.pending_points))
     lines.append(paint(total, "green" if report.passed else "yellow", bold=True))
+    if report.unavailable:
+        lines.append(
+            _("Limits this platform does not have: {names}; your code runs without them here.").format(
+                names=", ".join(report.unavailable)
+            )
+        )
     failing = [e.id for e in report.exercises if not e.passed]
-    if failing:
+    if failing and student:
         lines.append(
             _("Stuck? `grade hint {id}` shows a hint; `grade check -e {id}` re-checks just that exercise.").format(
                 id=failing[0]

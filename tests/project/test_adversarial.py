@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -181,14 +182,15 @@ def test_leaving_at_import_costs_only_this_exercise(course, isolation, how):
 
 @BOTH
 def test_a_daemon_that_leaves_the_process_group_does_not_outlive_grading(course, isolation):
-    source = """
+    seconds = str(90_000 + secrets.randbelow(9_999))  # names this run's daemon, whatever else runs this test now
+    source = f"""
         import os, time
 
         def sum_squared_error(y, t):
             if os.fork() == 0:
                 os.setsid()
                 if os.fork() == 0:
-                    os.execvp("sleep", ["sleep", "97531"])
+                    os.execvp("sleep", ["sleep", "{seconds}"])
                 os._exit(0)
             while True:
                 time.sleep(1)
@@ -197,7 +199,7 @@ def test_a_daemon_that_leaves_the_process_group_does_not_outlive_grading(course,
             return 0.0
     """
     attack(course, source, isolation)
-    left = subprocess.run(["pgrep", "-f", "sleep 97531"], capture_output=True, text=True)
+    left = subprocess.run(["pgrep", "-f", f"sleep {seconds}"], capture_output=True, text=True)
     assert left.stdout == ""
 
 

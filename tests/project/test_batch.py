@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 
 from conftest import grade
@@ -31,7 +32,6 @@ def make_submissions(root):
         (folder / name / "toy.py").write_text(source)
     with zipfile.ZipFile(folder / "frank.zip", "w") as zipped:
         zipped.writestr("frank/toy.py", GOOD)
-    (folder / "notes.txt").write_text("not a submission")
     return folder
 
 
@@ -62,10 +62,11 @@ def test_a_batch_grades_everyone_and_marks_what_went_wrong(toy_course, tmp_path)
 
 
 def test_a_submission_that_outlasts_its_budget_is_marked_timeout(toy_course, tmp_path):
-    root = toy_course(SUITE, {"toy": GOOD}, "call_seconds: 1, submission_seconds: 1")
+    # One call fits the budget with 0.8 s to spare (a loaded machine needs them), the second cannot.
+    root = toy_course(SUITE, {"toy": GOOD}, "call_seconds: 2, submission_seconds: 2")
     folder = tmp_path / "subs"
     for name, source in {
-        "slow": "import time\ndef one():\n    time.sleep(0.8); return 1\ndef two():\n    time.sleep(0.8); return 2\n",
+        "slow": "import time\ndef one():\n    time.sleep(1.2); return 1\ndef two():\n    time.sleep(1.2); return 2\n",
         "fast": GOOD,
     }.items():
         (folder / name).mkdir(parents=True)
@@ -101,3 +102,95 @@ def test_a_submission_that_kills_its_grader_is_marked_error_and_the_rest_go_on(t
     assert grades["killer"]["status"] == "error" and grades["killer"]["total"] == ""
     assert grades["killer"]["notes"] == "the grading process died"
     assert grades["good"]["total"] == grades["other"]["total"] == "10"
+
+
+def notebook(source: str) -> str:
+    """A notebook whose one answer cell holds SOURCE, as the published notebooks have them."""
+    cell = {
+        "cell_type": "code",
+        "metadata": {"nbgrader": {"solution": True, "grade": False, "grade_id": "answer"}},
+        "source": source,
+        "outputs": [],
+        "execution_count": None,
+    }
+    return json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_every_entry_gets_exactly_one_row_whatever_it_is(toy_course, tmp_path):
+    """Nothing to grade, a hostile or broken zip, a stray notebook or file: each its own row, the others graded."""
+    root = toy_course(SUITE, {"toy": GOOD})
+    folder = tmp_path / "subs"
+    for name, files in {
+        "alice": {"toy.py": GOOD},
+        "nested": {"my work/toy.py": GOOD},
+        "empty": {},
+        "readme": {"README.md": "I will hand in next week"},
+    }.items():
+        (folder / name).mkdir(parents=True)
+        for file, text in files.items():
+            (folder / name / file).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name / file).write_text(text)
+    for name, member in {"evil": "../../evil.py", "absolute": "/tmp/evil.py", "blank": "README.txt"}.items():
+        with zipfile.ZipFile(folder / f"{name}.zip", "w") as zipped:
+            zipped.writestr(member, GOOD)
+    (folder / "corrupt.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    (folder / "Untitled.ipynb").write_text(notebook(GOOD))
+    (folder / "notes.txt").write_text("not a submission")
+    (folder / ".DS_Store").write_text("")
+    out = tmp_path / "out"
+    run = grade("batch", str(folder), "--out", str(out), "--course", str(root), "-j", "2")
+    assert run.code == 1, run.stderr
+    assert run.stdout.strip() == (
+        f"graded 2 of 10 entries into {out / 'grades.csv'}; 3 without a submission; "
+        "5 could not be graded (see the status column)"
+    )
+    grades = rows(out)
+    assert len(grades) == 10 and len((out / "grades.csv").read_text().splitlines()) == 11
+    assert {n: r["total"] for n, r in grades.items() if r["status"] == "graded"} == {"alice": "10", "nested": "10"}
+    assert {n: r["notes"] for n, r in grades.items() if r["status"] == "no submission"} == {
+        "empty": "received: nothing",
+        "readme": "received: README.md",
+        "blank": "received: README.txt",
+    }
+    errors = {n: r["notes"] for n, r in grades.items() if r["status"] == "error"}
+    assert errors == {
+        "evil": "evil.zip holds a path outside itself: ../../evil.py",
+        "absolute": "absolute.zip holds a path outside itself: /tmp/evil.py",
+        "corrupt": "corrupt.zip is not a readable zip file: File is not a zip file",
+        "Untitled": "Untitled.ipynb is not the notebook of an exercise",
+        "notes": "notes.txt is not a submission (a folder, a zip or a notebook)",
+    }
+    assert not (tmp_path / "evil.py").exists()
+    assert (
+        "no exercise module or notebook was found (received: README.md)" in (out / "feedback" / "readme.md").read_text()
+    )
+    assert sorted(p.stem for p in (out / "feedback").iterdir()) == sorted(grades)
+    named = grade("batch", str(folder / "notes.txt"), str(folder / "alice"), "--out", str(out), "--course", str(root))
+    assert named.code == 1 and "Traceback" not in named.stderr
+    assert {n: r["status"] for n, r in rows(out).items()} == {"notes": "error", "alice": "graded"}
+
+
+def test_an_nbgrader_submitted_tree_is_a_batch_of_students(toy_course, tmp_path):
+    root = toy_course(SUITE, {"toy": GOOD})
+    submitted = tmp_path / "submitted"
+    for student, source in {"alice": GOOD, "bob": "def one(): return 1\ndef two(): return 3\n"}.items():
+        (submitted / student / "chapter4").mkdir(parents=True)
+        (submitted / student / "chapter4" / "01_toy.ipynb").write_text(notebook(source))
+    out = tmp_path / "out"
+    run = grade("batch", str(submitted), "--out", str(out), "--course", str(root))
+    assert run.code == 0, run.stderr
+    assert {n: r["total"] for n, r in rows(out).items()} == {"alice": "10", "bob": "5"}
+
+
+def test_reports_an_instructor_reads_give_no_tip_meant_for_a_student(toy_course, tmp_path):
+    """`grade check` on a class's submitted/ tree is the instructor's; on one submission it is the student's."""
+    root = toy_course(SUITE, {"toy": "def one(): return 1\ndef two(): return 3\n"})
+    alone = grade("check", "sub", cwd=root)
+    assert alone.code == 1 and "Stuck? `grade hint toy`" in alone.stdout
+    submitted = tmp_path / "submitted"
+    for student in ("alice", "bob"):
+        (submitted / student / "chapter4").mkdir(parents=True)
+        (submitted / student / "chapter4" / "01_toy.ipynb").write_text(notebook("def one(): return 1\n"))
+    run = grade("check", str(submitted), "--course", str(root))
+    assert run.code == 1 and run.stdout.count("== ") == 2
+    assert "Stuck?" not in run.stdout

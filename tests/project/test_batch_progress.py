@@ -26,7 +26,7 @@ def test_piped_stderr_gets_no_progress_bar(toy_course, tmp_path):
     run = grade("batch", str(folder), "--out", str(tmp_path / "out"), "--course", str(root), "-j", "2")
     assert run.code == 0
     assert run.stderr == ""
-    assert "graded 3 of 3 submissions" in run.stdout
+    assert "graded 3 of 3 entries" in run.stdout
 
 
 def test_a_terminal_sees_the_bar_fill_up(toy_course, tmp_path):
@@ -51,4 +51,4 @@ def test_a_terminal_sees_the_bar_fill_up(toy_course, tmp_path):
     text = screen.decode(errors="replace")
     assert process.returncode == 0
     assert "grading 3 submissions" in text and "3/3" in text and "#" in text
-    assert "graded 3 of 3 submissions" in stdout and "grading" not in stdout
+    assert "graded 3 of 3 entries" in stdout and "grading" not in stdout

@@ -27,7 +27,17 @@ exercises:
         (GOOD.replace("points: 10", "points: ten"), "exercises[0].points: expected an integer or a number, got str"),
         (GOOD.replace("points: 10", "points: -1"), "exercises[0].points: expected a positive number, got -1"),
         (GOOD.replace("    title: Toy\n", ""), "exercises[0]: missing key 'title'"),
-        (GOOD + "    hiden: x.py\n", "exercises[0].hiden: unknown key"),
+        (GOOD + "    hiden: x.py\n", "exercises[0].hiden: unknown key (did you mean 'hidden'?)"),
+        (
+            GOOD + "    stuff: 1\n",
+            "exercises[0].stuff: unknown key (allowed: depends, functions, hidden, hidden_tests,",
+        ),
+        (GOOD.replace("points:", "pionts:"), "exercises[0].pionts: unknown key (did you mean 'points'?)"),
+        (
+            GOOD + "    hidden: tests/hiden/test_toy.py\n    hidden_tests: 3\n",
+            "exercises[0].hidden: tests/hiden/test_toy.py does not exist",
+        ),
+        (GOOD + "layout: {solutions: solution}\n", "layout.solutions: solution does not exist"),
         (GOOD.replace("tests/test_toy.py", "tests/nope.py"), "exercises[0].public: tests/nope.py does not exist"),
         (GOOD + "    depends: [later]\n", "exercises[0].depends: 'later' is not an exercise listed before it"),
         (GOOD + "limits: {call_seconds: 0}\n", "limits.call_seconds: expected a positive number, got 0"),
@@ -90,3 +100,53 @@ def test_bad_arguments(args, expected):
     assert run.code == 2
     assert expected in run.stderr
     assert "Traceback" not in run.stderr
+
+
+COMMANDS = [
+    ["check"],
+    ["list"],
+    ["validate"],
+    ["batch", ".", "--out", "out"],
+    ["release", "--out", "release"],
+    ["publish", "--out", "published"],
+    ["gradescope", "--out", "autograder.zip"],
+    ["stubs"],
+    ["hint", "toy"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+def test_a_missing_hidden_suite_stops_every_command_in_one_line(tmp_path, command):
+    """A typo in a hidden suite's path would grade out of fewer points than the course says."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_toy.py").write_text("def test_f(student):\n    assert student.f() == 1\n")
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "solutions" / "toy.py").write_text("def f():\n    return 1\n")
+    (tmp_path / "course.yaml").write_text(GOOD + "    hidden: tests/hiden/test_toy.py\n    hidden_tests: 3\n")
+    run = grade(*command, cwd=tmp_path)
+    assert run.code == 2
+    assert run.stderr == (
+        f"grade: error: {tmp_path / 'course.yaml'}: exercises[0].hidden: tests/hiden/test_toy.py does not exist\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["course.yaml", "solutions", "tests"]
+
+
+def test_an_exercise_given_as_the_path_suggests_dash_e():
+    run = grade("check", "gradient")
+    assert run.code == 2
+    assert (
+        run.stderr == "grade: error: gradient does not exist; to check the exercise gradient: grade check -e gradient\n"
+    )
+
+
+def test_ctrl_c_during_grading_says_interrupted_not_that_pytest_broke(toy_course):
+    suite = """
+        import os, signal, time
+
+        def test_f(student):
+            os.kill(os.getpid(), signal.SIGINT)  # what Ctrl+C does, while the suites run
+            time.sleep(30)
+    """
+    root = toy_course(suite, {"toy": "def f(): return 1\n"})
+    run = grade("check", "sub", cwd=root)
+    assert (run.code, run.stdout, run.stderr) == (130, "", "grade: interrupted\n")

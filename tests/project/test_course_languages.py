@@ -91,9 +91,10 @@ def test_empty_or_fuzzy_entries_count_as_untranslated_and_an_update_adds_new_ids
 
 @pytest.fixture
 def course_copy(tmp_path: Path) -> Path:
-    """The course's course.yaml and public suites, so that `grade hint` keeps its state out of the project."""
+    """The course's course.yaml and the suites it names, so that `grade hint` keeps its state out of the project."""
     shutil.copy(ROOT / "course.yaml", tmp_path / "course.yaml")
-    shutil.copytree(ROOT / "tests" / "public", tmp_path / "tests" / "public")
+    for suites in ("public", "hidden"):
+        shutil.copytree(ROOT / "tests" / suites, tmp_path / "tests" / suites)
     return tmp_path
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 
 import pytest
@@ -111,15 +112,16 @@ def test_printed_output_stays_out_of_the_json(toy_course):
 
 
 def test_children_of_a_killed_call_do_not_outlive_grading(toy_course):
-    source = """
+    seconds = str(80_000 + secrets.randbelow(9_999))  # names this run's child, whatever else runs this test now
+    source = f"""
         import subprocess
         def good(): return 1
         def bad():
-            subprocess.Popen(["sleep", "98765"])
+            subprocess.Popen(["sleep", "{seconds}"])
             while True: pass
     """
     check_toy(toy_course(SUITE, {"toy": source}, "call_seconds: 1"))
-    left = subprocess.run(["pgrep", "-f", "sleep 98765"], capture_output=True, text=True)
+    left = subprocess.run(["pgrep", "-f", f"sleep {seconds}"], capture_output=True, text=True)
     assert left.stdout == ""
 
 

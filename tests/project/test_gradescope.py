@@ -57,7 +57,8 @@ def run_autograder(root: Path, files: dict[str, str | Path]) -> dict:
             path.write_text(content)
     env = {k: v for k, v in os.environ.items() if k not in ("GRADE_SEED", "VIRTUAL_ENV")}
     env["AUTOGRADER_ROOT"] = str(root)
-    subprocess.run([str(root / "run_autograder")], cwd=root, env=env, capture_output=True, timeout=600, check=False)
+    done = subprocess.run([str(root / "run_autograder")], cwd=root, env=env, capture_output=True, timeout=600)
+    (root / "log.txt").write_bytes(done.stdout)  # what the instructor sees on Gradescope
     return json.loads((root / "results" / "results.json").read_text())
 
 
@@ -120,6 +121,8 @@ def test_a_module_that_does_not_import_scores_zero_there_and_nothing_else_suffer
 def test_an_empty_submission_scores_zero_with_every_test_reported(autograder):
     results = run_autograder(autograder, {})
     assert results["score"] == 0
+    assert results["output"].startswith("Missing: losses.py (01_losses.ipynb), differentiation.py")
+    assert "Received: nothing." in results["output"].splitlines()[0]
     assert len(results["tests"]) == len(run_autograder(autograder, solutions())["tests"])
     assert {t["status"] for t in results["tests"]} == {"failed"}
 
@@ -194,3 +197,24 @@ def test_an_upload_that_links_to_the_solutions_is_refused(autograder):
     subprocess.run([str(autograder / "run_autograder")], cwd=autograder, env=env, capture_output=True, check=False)
     results = json.loads((autograder / "results" / "results.json").read_text())
     assert results["score"] == 0 and "links to a file outside the submission" in results["output"], results
+
+
+def test_misnamed_uploads_are_listed_and_a_second_download_of_a_notebook_is_graded(autograder):
+    """A browser names a second download `01_losses (1).ipynb`; `Gradient.py` is not `gradient.py`."""
+    files = {"Gradient.py": ROOT / "solutions" / "gradient.py"}
+    results = run_autograder(autograder, files)
+    first = results["output"].splitlines()[0]
+    assert first.startswith("Missing: losses.py (01_losses.ipynb), differentiation.py (02_differentiation.ipynb)")
+    assert "gradient.py (03_gradient.ipynb)" in first and "Received: Gradient.py." in first
+    assert "Stuck?" not in (autograder / "log.txt").read_text()  # the log is the instructor's
+    cell = {
+        "cell_type": "code",
+        "metadata": {"nbgrader": {"solution": True, "grade": False, "grade_id": "answer"}},
+        "source": (ROOT / "solutions" / "losses.py").read_text(),
+        "outputs": [],
+        "execution_count": None,
+    }
+    notebook = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    results = run_autograder(autograder, {"01_losses (1).ipynb": notebook})
+    assert by_exercise(results)["losses"][0] == pytest.approx(COURSE["exercises"][0]["points"])
+    assert "losses.py" not in results["output"].splitlines()[0]

@@ -92,9 +92,9 @@ JAPANESE = "は前方差分 (f(x+h) − f(x)) / h になっています。中心
 @pytest.mark.parametrize(
     ("args", "locale", "sentence", "total"),
     [
-        (["--lang", "de"], {"LANG": "ja_JP.UTF-8"}, GERMAN, "Gesamt: 7.69 / 20 Punkte"),
-        ([], {"LANG": "ja_JP.UTF-8"}, JAPANESE, "合計: 7.69 / 20 点"),
-        ([], {"LANG": "fr_FR.UTF-8"}, ENGLISH, "Total: 7.69 / 20 points"),
+        (["--lang", "de"], {"LANG": "ja_JP.UTF-8"}, GERMAN, "Gesamt: 7 / 20 Punkte"),
+        ([], {"LANG": "ja_JP.UTF-8"}, JAPANESE, "合計: 7 / 20 点"),
+        ([], {"LANG": "fr_FR.UTF-8"}, ENGLISH, "Total: 7 / 20 points"),
     ],
     ids=["--lang de beats the locale", "LANG=ja_JP", "LANG=fr_FR has no catalog: English"],
 )

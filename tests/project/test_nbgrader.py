@@ -17,12 +17,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 from nbclient import NotebookClient
 
 from grader.authoring import BEGIN, END
 from grader.course import load_course
 from grader.notebooks import answer_release
+from grader.publish import FULL_COURSE
 from grader.runner import collect
+from grader.submissions import notebook_name
 
 from conftest import ROOT, grade
 
@@ -83,7 +86,7 @@ def scores(published: Path, course) -> dict[str, float]:
 
 
 def test_nbgrader_gives_the_reference_full_marks_the_stubs_zero_and_the_mistake_less(scores):
-    assert scores["alice"] == pytest.approx(100)  # it printed and warned on every call
+    assert scores["alice"] == 100  # it printed and warned on every call; whole points add up exactly
     assert scores["bob"] == 0
     assert 0 < scores["carol"] < 100
 
@@ -125,7 +128,8 @@ def test_the_release_holds_no_solution_line_and_no_hidden_test(published, course
     release = published / "release" / ASSIGNMENT
     shipped = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
     public = {f"course/{e.public.relative_to(ROOT).as_posix()}" for e in course.exercises}
-    assert shipped == {"course/course.yaml", *public} | {p.name for p in release.glob("*.ipynb")}
+    archive = [p.name for p in release.glob("dlfs-ch4-grader-*.tar.gz")]
+    assert shipped == {"course/course.yaml", "README.md", *archive, *public} | {p.name for p in release.glob("*.ipynb")}
     text = "\n".join(cell.source for p in release.glob("*.ipynb") for cell in nbformat.read(p, as_version=4).cells)
     lines = {line.strip() for line in text.splitlines()}
     for solution in course.solutions_dir.glob("*.py"):
@@ -191,3 +195,54 @@ def _solution_lines(source: str) -> tuple[set[str], set[str]]:
         elif line.strip():
             (answer if inside else outside).add(line.strip())
     return answer, outside
+
+
+def test_publish_into_a_folder_of_something_else_is_refused(tmp_path):
+    out = tmp_path / "thesis"
+    out.mkdir()
+    (out / "chapter1.tex").write_text("my own work")
+    run = grade("publish", "--out", str(out))
+    assert run.code == 2
+    assert run.stderr == (
+        f"grade: error: {out} is not empty and holds no earlier publish (no nbgrader_config.py that grade publish "
+        "wrote): choose a new directory\n"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["chapter1.tex"]
+
+
+def test_every_cell_is_worth_whole_points_that_add_up_to_its_exercises(published, course):
+    source = published / "source" / ASSIGNMENT
+    for exercise in course.exercises:
+        cells = nbformat.read(source / notebook_name(course, exercise), as_version=4).cells
+        points = [c.metadata.nbgrader["points"] for c in cells if c.metadata.get("nbgrader", {}).get("grade")]
+        assert all(isinstance(p, int) for p in points), (exercise.id, points)
+        assert sum(points) == exercise.points, exercise.id
+
+
+def test_the_seed_is_secret_and_the_release_says_how_to_install_the_grader(published, tmp_path):
+    """The seed lives in the instructor's copy of the course only; the release's README names the archive of the
+    grader it ships, and that archive installs with pip alone."""
+    seed = yaml.safe_load((published / FULL_COURSE / "course.yaml").read_text())["seed"]
+    assert seed != load_course(ROOT).seed
+    release = published / "release" / ASSIGNMENT
+    texts = [p.read_text() for p in release.rglob("*") if p.suffix in (".ipynb", ".md", ".yaml", ".py")]
+    assert texts and not [t for t in texts if str(seed) in t]
+    (archive,) = release.glob("dlfs-ch4-grader-*.tar.gz")
+    assert f'%pip install "./{archive.name}[plot]"' in (release / "README.md").read_text()
+    target = tmp_path / "kernel"
+    pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps"]
+    done = subprocess.run(
+        [*pip, "--target", str(target), str(archive)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (target / "grader" / "notebook.py").is_file()
+
+
+def test_publishing_again_keeps_the_seed_and_seed_sets_it(tmp_path):
+    out = tmp_path / "course_dir"
+    assert grade("publish", "--out", str(out), "--seed", "4711", timeout=300).code == 0
+    assert grade("publish", "--out", str(out), timeout=300).code == 0
+    assert yaml.safe_load((out / FULL_COURSE / "course.yaml").read_text())["seed"] == 4711

@@ -5,6 +5,7 @@ The traces are checked as numbers (the picture is drawn from them); the PNGs are
 
 from __future__ import annotations
 
+import json
 import shutil
 import struct
 import subprocess
@@ -199,20 +200,36 @@ def test_grade_check_never_imports_matplotlib():
     assert not [name for name in imported if name.split(".")[0] == "matplotlib"]
 
 
-def test_the_notebook_helpers_draw_the_notebooks_own_functions(capsys):
-    """show_descent and show_training take plain functions (a notebook's); an unwritten one prints one line."""
-    descent = REFERENCE.module("descent")
-    figure = plotting.show_descent(descent.gradient_descent, lrs=(0.1, 10))
-    assert [t.get_text() for t in figure.axes[0].get_legend().get_texts()][2:] == [
-        "lr = 0.1 (converged)",
-        "lr = 10 (diverged)",
-    ]
+def test_a_picture_cell_runs_the_notebooks_code_in_the_worker_with_its_limits(tmp_path: Path, monkeypatch, capsys):
+    """A descent that never returns costs the picture cell one call's time limit, and prints one line; under
+    nbgrader's autograde the cell runs no student code at all."""
+    from grader.notebooks import PICTURES
 
-    def unwritten(f, init_x, lr=0.01, step_num=100):
-        raise NotImplementedError
-
-    assert plotting.show_descent(unwritten) is None
-    assert capsys.readouterr().out == "Write the functions above first, then run this cell again to see the picture.\n"
+    course = tmp_path / "course"
+    for name in ("tests/public", "tests/hidden", "solutions"):
+        shutil.copytree(ROOT / name, course / name)
+    limits = (ROOT / "course.yaml").read_text().replace("call_seconds: 10", "call_seconds: 1")
+    (course / "course.yaml").write_text(limits)
+    marker = tmp_path / "ran"
+    looping = f"def gradient_descent(f, init_x, lr=0.01, step_num=100):\n    open({str(marker)!r}, 'w').close()\n"
+    looping += "    while True:\n        pass\n"
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    cell = {"cell_type": "code", "metadata": {"nbgrader": {"solution": True}}, "source": looping, "outputs": []}
+    (folder / "04_descent.ipynb").write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4}))
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("GRADE_COURSE", str(course))
+    monkeypatch.setenv("GRADE_ISOLATION", "process")  # so that the marker file can be written
+    monkeypatch.setenv("GRADE_LANG", "en")
+    exec(PICTURES["descent"], {})
+    assert marker.exists()
+    printed = capsys.readouterr().out
+    assert printed.count("\n") == 1 and printed.startswith("grade: error: cannot draw your code:")
+    assert "did not finish within 1 s" in printed
+    marker.unlink()
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    exec(PICTURES["descent"], {})
+    assert capsys.readouterr().out == "" and not marker.exists()
 
 
 def test_the_published_notebooks_show_the_pictures_in_a_kernel(tmp_path: Path, monkeypatch):
@@ -224,7 +241,7 @@ def test_the_published_notebooks_show_the_pictures_in_a_kernel(tmp_path: Path, m
     from grader.notebooks import Tests, source_notebook
 
     for exercise in COURSE.exercises:
-        nbformat.write(source_notebook(COURSE, exercise, Tests([], [], 0.0)), tmp_path / f"{exercise.id}.ipynb")
+        nbformat.write(source_notebook(COURSE, exercise, Tests([], [], [])), tmp_path / f"{exercise.id}.ipynb")
     monkeypatch.setenv("GRADE_COURSE", str(ROOT))
     for exercise in ("descent", "networks"):
         notebook = nbformat.read(tmp_path / f"{exercise}.ipynb", as_version=4)
@@ -257,3 +274,22 @@ def test_without_a_japanese_font_a_japanese_picture_is_drawn_in_english():
     if {font.name for font in font_manager.fontManager.ttflist} & set(plotting.JAPANESE_FONTS):
         pytest.skip("this machine has a Japanese font")
     assert _training_xlabel("ja") == "training step"
+
+
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # the stand-in has no Japanese glyphs
+def test_with_a_japanese_font_every_label_is_drawn_in_it_when_the_png_is_saved(monkeypatch, tmp_path: Path):
+    """The font must still be in force at savefig, not only while the figure was built. DejaVu Serif, which
+    matplotlib ships, stands in for a Japanese font: it is found on every machine."""
+    from grader import i18n
+
+    monkeypatch.setattr(plotting, "JAPANESE_FONTS", ("DejaVu Serif",))
+    i18n.use("ja")
+    try:
+        figure = plotting.draw_training([1.0, 0.5])
+    finally:
+        i18n.use("en")
+    figure.savefig(tmp_path / "training.png")
+    axes = figure.axes[0]
+    assert axes.get_xlabel() != "training step"  # drawn in Japanese
+    for text in (axes.xaxis.label, axes.title, *axes.get_legend().get_texts()):
+        assert text.get_fontname() == "DejaVu Serif", text.get_text()

@@ -116,6 +116,11 @@ def test_grade_check_gives_the_reference_full_marks(stripped):
     assert done.code == 0, explain("grade check solutions --isolation process", done)
     report = done.json()
     assert report["score"] == report["max_score"] == 100, explain("full marks for the reference", done)
+    assert "limits not available here: cpu, file size, memory" in report["isolation_note"], report["isolation_note"]
+    text = run(stripped, "check", "solutions", "--isolation", "process")
+    assert "Limits this platform does not have: cpu, file size, memory" in text.stdout, explain(
+        "the text report's line", text
+    )
 
 
 @pytest.fixture

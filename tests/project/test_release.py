@@ -179,3 +179,46 @@ def test_translations_of_what_only_a_hidden_suite_says_stay_behind():
     assert "truncated" not in kept and "abgeschnitten" not in kept
     assert 'msgid "expected {want}"' in kept and 'msgstr "erwartet {want}"' in kept
     assert without_messages(catalog.encode(), frozenset({"not in it"})) == catalog.encode()
+
+
+def course_copy(tmp_path: Path) -> Path:
+    """A copy of this course to change: course.yaml, the suites, the solutions and the stubs."""
+    copy = tmp_path / "course"
+    copy.mkdir()
+    shutil.copy(ROOT / "course.yaml", copy)
+    for name in ("tests/public", "tests/hidden", "solutions", "exercises"):
+        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def test_the_release_is_made_from_the_solutions_not_from_the_working_exercises(tmp_path):
+    """An instructor who tried the solutions in exercises/ must not ship them."""
+    course = course_copy(tmp_path)
+    shutil.copy(ROOT / "solutions" / "gradient.py", course / "exercises" / "gradient.py")
+    (course / "exercises" / "scratch.py").write_text("# my notes\n")
+    out = tmp_path / "release"
+    run = grade("release", "--out", str(out), "--course", str(course))
+    assert run.code == 0, run.stderr
+    assert (out / "exercises" / "gradient.py").read_text() == (ROOT / "exercises" / "gradient.py").read_text()
+    assert sorted(p.name for p in (out / "exercises").iterdir()) == sorted(
+        f"{e['module']}.py" for e in COURSE["exercises"]
+    )
+    text = (out / "exercises" / "gradient.py").read_text()
+    assert not [line for line in secret_lines() if line in text]
+
+
+def test_the_student_readme_covers_every_student_command_and_the_plot_extra_installs(tmp_path):
+    import tomllib
+
+    out = released(tmp_path)
+    readme = (out / "README.md").read_text()
+    for command in ("grade check", "grade check -e", "grade list", "grade hint", "grade watch", "grade plot"):
+        assert f"`{command}" in readme, command
+    assert "--lang" in readme and '.[plot]"' in readme
+    extras = tomllib.loads((out / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert [r.split(">=")[0] for r in extras["plot"]] == ["matplotlib"]
+    subprocess.run(["git", "-c", "init.defaultBranch=main", "init", "-q"], cwd=out, check=True)
+    ignored = subprocess.run(
+        ["git", "check-ignore", "descent.png", "training.png"], cwd=out, capture_output=True, text=True
+    )
+    assert ignored.stdout.split() == ["descent.png", "training.png"]

@@ -692,8 +692,8 @@ def test_each_submission_in_a_batch_runs_as_a_uid_of_its_own(course, tmp_path):
     entries = tmp_path / "entries"
     for name in ("ann", "bob", "cid"):
         shutil.copytree(course / "solutions", entries / name)
-        (entries / name / "losses.py").write_text(
-            "import os\n\ndef sum_squared_error(y, t):\n    raise RuntimeError(f'uid={os.getuid()}=')\n"
+        (entries / name / "losses.py").write_text(  # files of their own: the same files are graded only once
+            f"# {name}\nimport os\n\ndef sum_squared_error(y, t):\n    raise RuntimeError(f'uid={{os.getuid()}}=')\n"
             "\ndef cross_entropy_error(y, t):\n    return 0.0\n"
         )
     run = grade("batch", str(entries), "--out", str(tmp_path / "out"), "--course", str(course), "-j", "1")

@@ -287,6 +287,23 @@ def cee_raised(exc: Exception, y: Any, t: Any, what: str) -> None:
     fail(_("{what} raised an error: {mistake} ({error})").format(what=what, mistake=clause, error=exc))
 
 
+# Gradient descent.
+
+
+def refuse_uncopied_start(exc: Exception, init_x: Any, what: str) -> None:
+    """A walk that fails on a list or an int init_x uses init_x as it came: name the missing float copy."""
+    floats = isinstance(init_x, np.ndarray) and init_x.dtype.kind == "f"
+    if floats or getattr(exc, "kind", None) not in ("raised", "reference"):
+        return
+    form = _("a list") if isinstance(init_x, list) else _("an int array")
+    fail(
+        _(
+            "{what} failed for init_x given as {form}: start from a float copy, x = np.array(init_x, dtype=float), "
+            "which also takes lists and int arrays ({error})"
+        ).format(what=what, form=form, error=exc)
+    )
+
+
 # Activations.
 
 
@@ -314,6 +331,25 @@ def activation_mistakes(name: str, x: np.ndarray) -> list[Mistake]:
             ),
         )
     ]
+
+
+def check_activation(name: str, got: Any, x: np.ndarray, want: np.ndarray, what: str) -> None:
+    """Name what is wrong with sigmoid or softmax (NAME) of X: overflow, a classic mistake, or a property a
+    correct one has (the shape of x, rows of softmax summing to 1)."""
+    if name == "softmax":
+        refuse_overflow(got, what)
+    if not isinstance(got, np.ndarray) or is_close(got, want, rtol=1e-6, atol=1e-12):
+        return
+    name_the_mistake(got, want, what, activation_mistakes(name, x))
+    if got.shape != x.shape:
+        fail(_("{what} should keep the shape of x, {want}, got {got}").format(what=what, want=x.shape, got=got.shape))
+    sums = np.sum(got, axis=-1)
+    if name == "softmax" and got.dtype.kind == "f" and not is_close(sums, np.ones_like(sums), rtol=1e-6):
+        fail(
+            _("{what}: each row of a softmax sums to 1, these sum to {sums}").format(
+                what=what, sums=fmt(np.round(sums, 6))
+            )
+        )
 
 
 def refuse_overflow(got: Any, what: str) -> None:

@@ -39,7 +39,7 @@ def name_the_mistake(
     clause = which_mistake(got, want, mistakes, rtol, atol)
     if clause is not None:
         fail(
-            _("{what} gave {got} instead of {want}: {mistake}").format(
+            _("{what}: {mistake} (got {got} instead of {want})").format(
                 what=what, got=fmt(got), want=fmt(want), mistake=clause
             )
         )
@@ -360,4 +360,72 @@ def refuse_overflow(got: Any, what: str) -> None:
                 "{what} gave nan: np.exp(1010) overflows; subtract the maximum first, "
                 "exp(x − max(x)) / Σ exp(x − max(x)) is the same function"
             ).format(what=what)
+        )
+
+
+# Networks.
+
+
+def _sigmoid(a: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-a))
+
+
+def _softmax(a: np.ndarray) -> np.ndarray:
+    e = np.exp(a - np.max(a, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def forward(params: dict, x: np.ndarray, hidden: Callable = _sigmoid, output: Callable = _softmax) -> np.ndarray:
+    """TwoLayerNet.predict as the book computes it from PARAMS (the HIDDEN and OUTPUT activations replaceable)."""
+    z1 = hidden(np.dot(x, params["W1"]) + params["b1"])
+    return output(np.dot(z1, params["W2"]) + params["b2"])
+
+
+def predict_mistakes(params: dict, x: np.ndarray) -> list[Mistake]:
+    """The mistakes of TwoLayerNet.predict: a layer without its activation."""
+    return [
+        (
+            lambda: forward(params, x, hidden=lambda a: a),
+            _("predict has no sigmoid between the layers: z1 = sigmoid(x @ W1 + b1), then softmax(z1 @ W2 + b2)"),
+        ),
+        (
+            lambda: forward(params, x, output=lambda a: a),
+            _("predict returns the scores z1 @ W2 + b2 without the softmax: return softmax(a2)"),
+        ),
+    ]
+
+
+def simple_net_mistakes(W: np.ndarray, x: np.ndarray, t: Any) -> list[Mistake]:
+    """The mistakes of SimpleNet.loss: the cross-entropy of the raw scores."""
+    return [
+        (
+            lambda: cee(np.dot(x, W), t),
+            _(
+                "loss feeds the raw scores x @ W to cross_entropy_error; apply softmax first: "
+                "cross_entropy_error(softmax(self.predict(x)), t)"
+            ),
+        )
+    ]
+
+
+def accuracy_mistakes(want: float, samples: int) -> list[Mistake]:
+    """The mistakes of TwoLayerNet.accuracy: a count of the right answers instead of their fraction."""
+    return [
+        (
+            lambda: want * samples,
+            _("accuracy returns the number of correct samples; divide by the number of samples ({n})").format(
+                n=samples
+            ),
+        )
+    ]
+
+
+def accuracy_raised(exc: Exception, t: Any, what: str) -> None:
+    """Name the target form that accuracy could not handle when it raised on T."""
+    if np.ndim(t) == 1 and raised(exc, "AxisError", "ValueError", "IndexError"):
+        fail(
+            _(
+                "{what} raised an error: it accepts one-hot t only; with integer labels (t.ndim == 1) compare "
+                "them with the predicted classes directly ({error})"
+            ).format(what=what, error=exc)
         )

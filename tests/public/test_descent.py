@@ -83,9 +83,8 @@ def test_gradient_ascent_climbs_to_the_top(student):
         refuse_uncopied_start(exc, [0.0, 0.0], what)
         raise
     descended = TOP - TOP * 1.2**100  # each step x − 0.1·(−2)(x − top) moves away from the top by 1.2
-    name_the_mistake(
-        got, TOP, what, [(lambda: descended, _("it descends: ascent adds the gradient, x = x + lr * grad"))]
-    )
+    descends = _("it descends: ascent adds the gradient, x = x + lr * grad")
+    name_the_mistake(got, TOP, what, [(lambda: descended, descends)], rtol=1e-3, atol=1e-8)
     expect_array(got, TOP, what, atol=1e-6)
 
 

@@ -40,6 +40,15 @@ def render(report: GradeReport, color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def same_in_more(count: int) -> str:
+    """What follows a message that COUNT failed tests give: how many more tests it stands for."""
+    if count < 2:
+        return ""
+    return " " + ngettext(
+        "(and {n} more test with the same message)", "(and {n} more tests with the same message)", count - 1
+    ).format(n=count - 1)
+
+
 def _exercise_lines(exercise: ExerciseResult, width: int, paint) -> list[str]:
     earned = f"{points(exercise.score)} / {points(exercise.max_score)}"
     if exercise.passed:
@@ -60,11 +69,9 @@ def _exercise_lines(exercise: ExerciseResult, width: int, paint) -> list[str]:
             ).format(n=count)
         )
         return lines
-    for test in exercise.tests:
-        if test.passed:
-            continue
+    for test, count in exercise.failures():
         mark, fg = _MARKS[test.status]
-        lines.append(f"    {paint(mark, fg)} {test.name}: {test.message}")
+        lines.append(f"    {paint(mark, fg)} {test.name}: {test.message}{same_in_more(count)}")
         output = test.output.strip().splitlines()
         if output:
             shown = output[:_OUTPUT_LINES] + (

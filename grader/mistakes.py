@@ -248,6 +248,7 @@ def cee_mistakes(y: Any, t: Any) -> list[Mistake]:
                 ),
             )
         )
+    mistakes.append((lambda: cee(y2, t2, 0.0), _("it has no delta inside the log; use np.log(y + 1e-7)")))
     mistakes += [
         (
             lambda d=d: cee(y2, t2, d),

@@ -15,7 +15,7 @@ from grader.packaging import Files, course_files, grader_files, hidden_messages,
 from grader.templates import render
 
 MARKER = ".grade-release.json"  # names the files a release wrote, so the next release can replace them
-GITIGNORE = ".venv/\n__pycache__/\n*.pyc\n*.egg-info/\n.grade-hints.json\ngrade-report.md\n"
+GITIGNORE = ".venv/\n__pycache__/\n*.pyc\n*.egg-info/\n.grade-hints.json\n.grade-last-check.json\ngrade-report.md\n"
 
 
 def release_files(course: Course) -> Files:

@@ -96,7 +96,7 @@ def difference_mistakes(f: Callable, x: Any) -> list[Mistake]:
 def tangent_mistakes(f: Callable, x: float, slope: float, want_slope: float, t: Any) -> list[Mistake]:
     """The mistakes of tangent_line(f, x) at T, given SLOPE, what the student's numerical_diff(f, x) gives."""
     fx = f(x)
-    diff_clause = which_mistake(slope, want_slope, difference_mistakes(f, x)) or _("it is wrong")
+    diff_clause = which_mistake(slope, want_slope, difference_mistakes(f, x)) or _("fix numerical_diff first")
     return [
         (
             lambda: fx + want_slope * np.asarray(t),

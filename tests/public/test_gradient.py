@@ -35,8 +35,11 @@ def test_book_function_2(student):
 
 
 def test_matrix_of_any_shape(student):
-    """For a 2-D x (a weight matrix) every element gets its own partial derivative: the book's [[0, 4], [6, 0]],
-    and for Σ c·x³ with one coefficient per element, whose every partial derivative differs."""
+    """For a 2-D x (a weight matrix) every element gets its own partial derivative, also when f mixes rows.
+
+    The book's Σx² at [[0, 2], [3, 0]] has the gradient [[0, 4], [6, 0]]; Σ c·x³, with one coefficient per
+    element, tells apart a loop that takes each row as a point of its own.
+    """
     x = np.array([[0.0, 2.0], [3.0, 0.0]])
     _check_gradient(student, Fn("sphere"), x, 2 * x, "numerical_gradient(Σx², [[0, 2], [3, 0]])")
     c = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])

@@ -38,11 +38,8 @@ def name_the_mistake(
     """Fail with WHAT, GOT and the clause of the first of MISTAKES whose value GOT equals (within RTOL/ATOL)."""
     clause = which_mistake(got, want, mistakes, rtol, atol)
     if clause is not None:
-        fail(
-            _("{what}: {mistake} (got {got} instead of {want})").format(
-                what=what, got=fmt(got), want=fmt(want), mistake=clause
-            )
-        )
+        sentence = _("{what}: {mistake} (got {got} instead of {want})")
+        fail(sentence.format(what=what, mistake=clause, got=fmt(got), want=fmt(want)))
 
 
 def raised(exc: Exception, *types: str) -> bool:
@@ -53,19 +50,16 @@ def raised(exc: Exception, *types: str) -> bool:
 # Numerical differentiation: numerical_diff's and numerical_gradient's mistakes, element by element.
 
 
+def _unit_steps(x: np.ndarray) -> np.ndarray:
+    """One array shaped like X per element of X: 1 at that element, 0 elsewhere."""
+    return np.eye(x.size).reshape(x.size, *x.shape)
+
+
 def partials(f: Callable, x: Any, rule: Callable[[Callable[[float], float]], float]) -> Any:
     """RULE applied to every element of X: RULE gets the function d ↦ f(x with that element moved by d)."""
-    x = np.asarray(x, dtype=float)
-    grad = np.zeros(x.shape)
-    for idx in np.ndindex(x.shape):
-
-        def moved(d: float, idx: tuple = idx) -> float:
-            point = x.copy()
-            point[idx] += d
-            return float(f(point if point.ndim else float(point)))
-
-        grad[idx] = rule(moved)
-    return grad if x.ndim else float(grad)
+    point = np.array(x, dtype=float)
+    values = [rule(lambda d, step=step: float(f(point + d * step))) for step in _unit_steps(point)]
+    return np.reshape(values, point.shape) if point.ndim else values[0]
 
 
 def difference_mistakes(f: Callable, x: Any) -> list[Mistake]:
@@ -162,13 +156,9 @@ def refuse_single_index(exc: Exception, x: np.ndarray, what: str) -> None:
 
 
 def truncated_gradient(f: Callable, x: np.ndarray) -> np.ndarray:
-    """What the book's numerical_gradient gives for an int X: x[idx] = tmp + h stores int(tmp ± h)."""
-    grad = np.zeros(x.shape)
-    for idx in np.ndindex(x.shape):
-        plus, minus = x.copy(), x.copy()
-        plus[idx], minus[idx] = int(x[idx] + H), int(x[idx] - H)
-        grad[idx] = (f(plus) - f(minus)) / (2 * H)
-    return grad
+    """What the book's numerical_gradient gives for an int X: x[idx] = tmp ± h stores tmp ± h truncated."""
+    up, down = np.trunc(x + H) - x, np.trunc(x - H) - x
+    return np.reshape([(f(x + up * s) - f(x + down * s)) / (2 * H) for s in _unit_steps(x)], x.shape)
 
 
 # Losses: what their mistakes give for outputs y and targets t.

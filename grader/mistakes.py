@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from grader.i18n import _
-from grader.testing import fail, fmt, is_close
+from grader.testing import Fn, fail, fmt, is_close
 
 H = 1e-4
 DELTA = 1e-7
@@ -141,6 +141,22 @@ def check_rows_differ(got: Any, x: np.ndarray, what: str) -> None:
                 "instead of single elements; visit every element with np.ndindex(x.shape)"
             ).format(what=what)
         )
+
+
+def refuse_copy(student: Any, got: Any, want: np.ndarray, W: np.ndarray) -> None:
+    """Zeros for the network idiom come from a gradient computed on a copy of x, unless the student's gradient
+    gives zeros for a function of its own argument too: then the difference itself is named."""
+    if not isinstance(got, np.ndarray) or got.shape != want.shape or got.any():
+        return
+    x = np.array(W, dtype=float)
+    direct = student.numerical_gradient(Fn("sphere"), x.copy())
+    name_the_mistake(direct, 2 * x, f"numerical_gradient(Σx², {fmt(x)})", gradient_mistakes(Fn("sphere"), x, 2 * x))
+    fail(
+        _(
+            "numerical_gradient worked on a copy of x: the network idiom lambda w: net.loss(x, t) reads net.W, "
+            "so it saw no change and every partial derivative came out 0; change the caller's array itself"
+        )
+    )
 
 
 def refuse_single_index(exc: Exception, x: np.ndarray, what: str) -> None:

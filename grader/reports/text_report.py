@@ -44,8 +44,8 @@ def same_in_more(count: int) -> str:
     """What follows a message that COUNT failed tests give: how many more tests it stands for."""
     if count < 2:
         return ""
-    return " " + ngettext(
-        "(and {n} more test with the same message)", "(and {n} more tests with the same message)", count - 1
+    return ngettext(
+        " (and {n} more test with the same message)", " (and {n} more tests with the same message)", count - 1
     ).format(n=count - 1)
 
 

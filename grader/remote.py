@@ -43,9 +43,11 @@ class StudentCodeError(Exception):
         super().__init__(message)
         self.kind, self.message, self.status, self.builtins = kind, message, status, builtins
 
-    def raised(self, exception: type[BaseException]) -> bool:
-        """True when student code raised EXCEPTION (or a subclass of it)."""
-        return self.kind == "raised" and exception.__name__ in self.builtins
+    def raised(self, *exceptions: type[BaseException] | str) -> bool:
+        """True when student code (or a reference that stands in for it) raised one of EXCEPTIONS, built-in
+        exception types or their names, or a subclass of one."""
+        names = {e if isinstance(e, str) else e.__name__ for e in exceptions}
+        return self.kind in ("raised", "reference") and not names.isdisjoint(self.builtins)
 
 
 class WorkerStartError(GradingError):
@@ -346,7 +348,7 @@ class Session:
             )
         if kind == "no_module":
             module = _clip(str(reply.get("module")), 60)
-            return StudentCodeError(kind, _("{label}: {module}.py is missing").format(label=label, module=module))
+            return StudentCodeError(kind, _("{module}.py is missing").format(module=module))
         if kind == "import":
             return self._import_error(reply, f"{exc_type}: {text}", where)
         if kind == "not_implemented":
@@ -370,6 +372,7 @@ class Session:
                 _("{label} failed inside the reference {helper} that stands in for your own: {error}").format(
                     label=label, helper=_clip(str(reply.get("helper", "")), 60) or _("helper"), error=text
                 ),
+                builtins=builtins,
             )
         return StudentCodeError(
             "raised",
@@ -414,7 +417,8 @@ class Session:
         except (StudentCodeError, Overrun):
             raise
         except Exception as exc:
-            reply = {"op": "err", "message": f"{type(exc).__name__}: {_clip(str(exc))}"}
+            raised = [c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins"]
+            reply = {"op": "err", "message": f"{type(exc).__name__}: {_clip(str(exc))}", "type": raised[0]}
         try:
             wire.send_frame(self.worker.to_worker, reply)
         except (OSError, AttributeError):

@@ -204,7 +204,8 @@ class Worker:
             if incoming.get("op") == "ok":
                 return self.decode(incoming.get("value"))
             if incoming.get("op") == "err":
-                raise ReferenceFailure(str(incoming.get("message", "")), str(message.get("function", "f")))
+                helper, raised = str(message.get("function", "f")), str(incoming.get("type", "Exception"))
+                raise ReferenceFailure(str(incoming.get("message", "")), helper, raised)
             self.answer(incoming)
 
     def encode(self, value: Any) -> Any:
@@ -251,6 +252,8 @@ class Worker:
         if isinstance(exc, ReferenceFailure):
             kind, where = "reference", {**where, "helper": exc.helper}
         builtin = [c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins"]
+        if isinstance(exc, ReferenceFailure):  # what the reference raised, by the grader's word
+            builtin = [exc.raised]
         details = {"kind": kind, "type": type(exc).__name__, "builtins": builtin, "message": _clip(message), **where}
         if isinstance(exc, ModuleNotFoundError) and exc.name:
             details["missing_module"] = str(exc.name)
@@ -283,9 +286,9 @@ class ReferenceFailure(Exception):
     """The grader refused or could not run what student code asked of it (a reference dependency, an opaque
     function) on the arguments it passed."""
 
-    def __init__(self, message: str, helper: str) -> None:
+    def __init__(self, message: str, helper: str, raised: str) -> None:
         super().__init__(message)
-        self.helper = helper
+        self.helper, self.raised = helper, raised
 
 
 def _safe_str(exc: BaseException) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import re
 import signal
 import sys
 import time
@@ -32,6 +33,8 @@ from grader.sandbox import PROCESS, Isolation, Staged, WorkerProcess, staged, st
 
 START_SECONDS = 60.0  # a worker's start-up (Python, numpy) is the grader's cost, never a student's
 GRACE_SECONDS = 1.0  # past a call's deadline, the grader's own work for it is interrupted (POSIX)
+# Syntax that came with Python 3.12 (PEP 695's type parameters and type statement), named when grading runs older.
+_NEWER_SYNTAX = re.compile(r"^\s*(type\s+\w+\s*(\[.*\])?\s*=|(async\s+)?def\s+\w+\s*\[|class\s+\w+\s*\[)")
 MAX_SERVED_ITEMS = 20_000  # array elements and list items a served reference or opaque function is handed
 
 
@@ -385,9 +388,13 @@ class Session:
         module = _clip(str(reply.get("module")), 60)
         message = _("{module}.py could not be imported: {error}{where}").format(module=module, error=error, where=where)
         if reply.get("type") == "SyntaxError":
-            message += " " + _("(grading runs Python {version}: is this syntax from a newer Python?)").format(
-                version=f"{sys.version_info[0]}.{sys.version_info[1]}"
-            )
+            version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+            newer = _NEWER_SYNTAX.search(str(reply.get("code", "")))
+            message += " " + (
+                _("(grading runs Python {version}, which does not have this syntax: it came with Python 3.12)")
+                if newer and sys.version_info < (3, 12)
+                else _("(grading runs Python {version})")
+            ).format(version=version)
         missing = reply.get("missing_module")
         if isinstance(missing, str) and missing.partition(".")[0] != "numpy":
             message += " " + _(

@@ -244,6 +244,7 @@ class Worker:
         where, message = {}, _safe_str(exc)
         if isinstance(exc, SyntaxError) and exc.filename:  # its str() ends in "(file, line N)": say that once
             where, message = {"file": os.path.basename(exc.filename), "line": exc.lineno}, str(exc.msg)
+            where["code"] = _clip(str(exc.text or "").strip())
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
             if frame.filename.startswith(self.submission + os.sep):
                 where = {"file": os.path.basename(frame.filename), "line": frame.lineno}

@@ -40,6 +40,8 @@ class Exercise:
     hidden_tests: int
     depends: tuple[str, ...]
     hints: tuple[str, ...]
+    # per hint, what it answers: test names, or words of a failure's message (code reads alike in every language)
+    hint_answers: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,7 @@ class _Reader:
             raise self.fail(
                 f"{where}.id", _("{id} is not a valid name (letters, digits, _)").format(id=repr(exercise_id))
             )
+        hints = self.hints(data, where)
         module = self.value(data, "module", where, str)
         if not module.isidentifier():
             raise self.fail(f"{where}.module", _("{module} is not a Python module name").format(module=repr(module)))
@@ -202,8 +205,24 @@ class _Reader:
             hidden=hidden,
             hidden_tests=hidden_tests,
             depends=self.strings(data, "depends", where),
-            hints=tuple(map(self.text, self.strings(data, "hints", where))),
+            hints=tuple(self.text(text) for text, _answers in hints),
+            hint_answers=tuple(answers for _text, answers in hints),
         )
+
+    def hints(self, data: dict, where: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The hints of an exercise, each a string, or a mapping {hint: the text, answers: what it answers}."""
+        items = self.value(data, "hints", where, list, [])
+        hints = []
+        for index, item in enumerate(items):
+            at = f"{where}.hints[{index}]"
+            if isinstance(item, dict):
+                item = self.mapping(item, at, {"hint"}, {"answers"})
+                hints.append((self.value(item, "hint", at, str), self.strings(item, "answers", at)))
+            elif isinstance(item, str) and item.strip():
+                hints.append((item, ()))
+            else:
+                raise self.fail(at, _("expected a non-empty string, got {value}").format(value=_kind(item)))
+        return hints
 
     def suite(self, root: Path, value: Any, where: str) -> Path:
         """A suite course.yaml names: it must exist, or the course would grade out of fewer points than it says."""

@@ -16,7 +16,10 @@ from grader.templates import render
 from grader.terminal import shown
 
 MARKER = ".grade-release.json"  # names the files a release wrote, so the next release can replace them
-GITIGNORE = ".venv/\n__pycache__/\n*.pyc\n*.egg-info/\n.grade-hints.json\ngrade-report.md\ndescent.png\ntraining.png\n"
+GITIGNORE = (
+    ".venv/\n__pycache__/\n*.pyc\n*.egg-info/\n.grade-hints.json\n.grade-last-check.json\ngrade-report.md\n"
+    "descent.png\ntraining.png\n"
+)
 
 
 def release_files(course: Course) -> Files:

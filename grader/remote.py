@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import re
 import signal
 import sys
 import time
@@ -32,6 +33,8 @@ from grader.sandbox import PROCESS, Isolation, Staged, WorkerProcess, staged, st
 
 START_SECONDS = 60.0  # a worker's start-up (Python, numpy) is the grader's cost, never a student's
 GRACE_SECONDS = 1.0  # past a call's deadline, the grader's own work for it is interrupted (POSIX)
+# Syntax that came with Python 3.12 (PEP 695's type parameters and type statement), named when grading runs older.
+_NEWER_SYNTAX = re.compile(r"^\s*(type\s+\w+\s*(\[.*\])?\s*=|(async\s+)?def\s+\w+\s*\[|class\s+\w+\s*\[)")
 MAX_SERVED_ITEMS = 20_000  # array elements and list items a served reference or opaque function is handed
 
 
@@ -43,9 +46,11 @@ class StudentCodeError(Exception):
         super().__init__(message)
         self.kind, self.message, self.status, self.builtins = kind, message, status, builtins
 
-    def raised(self, exception: type[BaseException]) -> bool:
-        """True when student code raised EXCEPTION (or a subclass of it)."""
-        return self.kind == "raised" and exception.__name__ in self.builtins
+    def raised(self, *exceptions: type[BaseException] | str) -> bool:
+        """True when student code (or a reference that stands in for it) raised one of EXCEPTIONS, built-in
+        exception types or their names, or a subclass of one."""
+        names = {e if isinstance(e, str) else e.__name__ for e in exceptions}
+        return self.kind in ("raised", "reference") and not names.isdisjoint(self.builtins)
 
 
 class WorkerStartError(GradingError):
@@ -346,7 +351,7 @@ class Session:
             )
         if kind == "no_module":
             module = _clip(str(reply.get("module")), 60)
-            return StudentCodeError(kind, _("{label}: {module}.py is missing").format(label=label, module=module))
+            return StudentCodeError(kind, _("{module}.py is missing").format(module=module))
         if kind == "import":
             return self._import_error(reply, f"{exc_type}: {text}", where)
         if kind == "not_implemented":
@@ -370,6 +375,7 @@ class Session:
                 _("{label} failed inside the reference {helper} that stands in for your own: {error}").format(
                     label=label, helper=_clip(str(reply.get("helper", "")), 60) or _("helper"), error=text
                 ),
+                builtins=builtins,
             )
         return StudentCodeError(
             "raised",
@@ -382,9 +388,13 @@ class Session:
         module = _clip(str(reply.get("module")), 60)
         message = _("{module}.py could not be imported: {error}{where}").format(module=module, error=error, where=where)
         if reply.get("type") == "SyntaxError":
-            message += " " + _("(grading runs Python {version}: is this syntax from a newer Python?)").format(
-                version=f"{sys.version_info[0]}.{sys.version_info[1]}"
-            )
+            version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+            newer = _NEWER_SYNTAX.search(str(reply.get("code", "")))
+            message += " " + (
+                _("(grading runs Python {version}, which does not have this syntax: it came with Python 3.12)")
+                if newer and sys.version_info < (3, 12)
+                else _("(grading runs Python {version})")
+            ).format(version=version)
         missing = reply.get("missing_module")
         if isinstance(missing, str) and missing.partition(".")[0] != "numpy":
             message += " " + _(
@@ -414,7 +424,8 @@ class Session:
         except (StudentCodeError, Overrun):
             raise
         except Exception as exc:
-            reply = {"op": "err", "message": f"{type(exc).__name__}: {_clip(str(exc))}"}
+            raised = [c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins"]
+            reply = {"op": "err", "message": f"{type(exc).__name__}: {_clip(str(exc))}", "type": raised[0]}
         try:
             wire.send_frame(self.worker.to_worker, reply)
         except (OSError, AttributeError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from grader.i18n import _
@@ -43,6 +44,16 @@ class ExerciseResult:
     @property
     def passed(self) -> bool:
         return all(t.passed for t in self.tests)
+
+    def failures(self) -> list[tuple[TestResult, int]]:
+        """Each failed test whose message no earlier one gave, with how many failed tests give that message: one
+        mistake reads as one line, however many tests it fails."""
+        counts = Counter(t.message for t in self.tests if not t.passed)
+        firsts = {}
+        for test in self.tests:
+            if not test.passed:
+                firsts.setdefault(test.message, test)
+        return [(test, counts[message]) for message, test in firsts.items()]
 
     @property
     def started(self) -> bool:

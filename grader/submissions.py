@@ -155,6 +155,7 @@ def opened(path: Path, course: Course) -> Iterator[list[Submission]]:
             if trees:
                 yield [Submission(extracted(folder_modules(d, course)), d.parent.name, d.name) for d in trees]
             else:
+                _refuse_misnamed_notebooks(path, course)
                 yield [Submission(path)]
 
 
@@ -175,6 +176,23 @@ def _exercise_of_file(path: Path, course: Course) -> Exercise:
             )
         )
     return exercise
+
+
+def _refuse_misnamed_notebooks(folder: Path, course: Course) -> None:
+    """A folder of notebooks, none named as an exercise's and without modules, is one mistake: say it once (not
+    "X.py is missing" for every test of every exercise)."""
+    notebooks = sorted(n.name for n in folder.glob("*" + NOTEBOOK_SUFFIX))
+    if not notebooks or any((folder / f"{e.module}.py").is_file() for e in course.exercises):
+        return
+    raise GradingError(
+        _(
+            "{path} holds notebooks ({found}) but none is named as an exercise's: name them as published ({names})"
+        ).format(
+            path=folder,
+            found=", ".join(notebooks),
+            names=", ".join(notebook_name(course, e) for e in course.exercises),
+        )
+    )
 
 
 def _has_notebooks(folder: Path, course: Course) -> bool:

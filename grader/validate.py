@@ -1,5 +1,6 @@
 """Proving the course: the reference passes every suite, every stub earns zero, and every known mistake in
-tests/mutants/ loses points in its own exercise and keeps full marks everywhere else."""
+tests/mutants/ loses points in its own exercise, is named by the first failure a student reads there, and
+keeps full marks everywhere else."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import runner
+from grader import i18n, runner
 from grader.course import Course
 from grader.errors import GradingError
 from grader.i18n import _
@@ -24,6 +25,7 @@ class Mutant:
     path: Path
     exercise: str
     mistake: str
+    words: tuple[str, ...]  # what the first failure of its exercise must say (FEEDBACK), in English
 
 
 @dataclass
@@ -34,6 +36,8 @@ class Verdict:
     report: GradeReport
     problems: list[str]
     caught_by: list[str]  # for a mistake: the tests of its own exercise that failed
+    named_by: list[str]  # of those, the ones whose message holds the mistake's words
+    first_message: str = ""  # the message of the first of those: what a student reads first
 
     @property
     def ok(self) -> bool:
@@ -41,19 +45,28 @@ class Verdict:
 
 
 def load_mutants(course: Course) -> list[Mutant]:
-    """Every mutant file, with the EXERCISE and MISTAKE it declares."""
+    """Every mutant file, with the EXERCISE, MISTAKE and FEEDBACK it declares."""
     mutants = []
     for path in sorted((course.root / MUTANTS_DIR).glob("*.py")):
         declared = _constants(path)
         exercise = declared.get("EXERCISE")
-        if exercise is None:
+        if not isinstance(exercise, str):
             raise GradingError(_('{path}: a mutant must declare EXERCISE = "<exercise id>"').format(path=shown(path)))
         course.exercise(exercise)
-        mutants.append(Mutant(path, exercise, declared.get("MISTAKE", path.stem)))
+        words = declared.get("FEEDBACK")
+        words = (words,) if isinstance(words, str) else words
+        if not isinstance(words, tuple) or not words or not all(isinstance(w, str) and w for w in words):
+            raise GradingError(
+                _('{path}: a mutant must declare FEEDBACK = "<words its first failure must say>" (or a tuple)').format(
+                    path=path
+                )
+            )
+        mutants.append(Mutant(path, exercise, str(declared.get("MISTAKE", path.stem)), words))
     return mutants
 
 
-def _constants(path: Path) -> dict[str, str]:
+def _constants(path: Path) -> dict[str, object]:
+    """The module-level NAME = <literal> assignments of a mutant (strings, or tuples of them)."""
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     except SyntaxError as exc:
@@ -61,16 +74,17 @@ def _constants(path: Path) -> dict[str, str]:
             _("{file}, line {line}").format(file=shown(path), line=exc.lineno) + f": {exc.msg}"
         ) from None
     return {
-        target.id: node.value.value
+        target.id: ast.literal_eval(node.value)
         for node in tree.body
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.Constant, ast.Tuple))
         for target in node.targets
         if isinstance(target, ast.Name)
     }
 
 
 def validate(course: Course, seed: int) -> list[Verdict]:
-    """Grade the reference, the stubs and every mutant; each verdict lists what broke the promise."""
+    """Grade the reference, the stubs and every mutant; each verdict lists what broke the promise. Grading runs
+    in English, the language of the mutants' FEEDBACK words."""
     if not course.has_solutions:
         raise GradingError(
             _("{path} does not exist: validation needs the reference solutions").format(
@@ -91,6 +105,7 @@ def validate(course: Course, seed: int) -> list[Verdict]:
                     submission,
                     seed,
                     lambda e, m=mutant: "loses" if e == m.exercise else "full",
+                    mutant.words,
                 )
             )
     return verdicts
@@ -106,9 +121,14 @@ def mutated_copy(course: Course, mutant: Mutant, submission: Path) -> Path:
     return submission
 
 
-def _expect(course: Course, name: str, submission: Path, seed: int, want) -> Verdict:
-    report = runner.check(course, submission, [], seed)
-    problems, caught_by = [], []
+def _expect(course: Course, name: str, submission: Path, seed: int, want, words: tuple[str, ...] = ()) -> Verdict:
+    language = i18n.current()
+    i18n.use("en")
+    try:
+        report = runner.check(course, submission, [], seed)
+    finally:
+        i18n.use(language)
+    problems, caught_by, named_by, first_message = [], [], [], ""
     for exercise in report.exercises:
         expected = want(exercise.id)
         if expected == "full" and exercise.score < exercise.max_score:
@@ -123,7 +143,21 @@ def _expect(course: Course, name: str, submission: Path, seed: int, want) -> Ver
                 _("{id} earned {points} points with a stub").format(id=exercise.id, points=f"{exercise.score:g}")
             )
         elif expected == "loses":
-            caught_by = [t.name for t in exercise.tests if not t.passed]
-            if not caught_by:
+            failed = [t for t in exercise.tests if not t.passed]
+            caught_by = [t.name for t in failed]
+            named_by = [t.name for t in failed if names(t.message, words)]
+            first_message = failed[0].message if failed else ""
+            if not failed:
                 problems.append(_("{id} kept full marks: no test catches this mistake").format(id=exercise.id))
-    return Verdict(name, report, problems, caught_by)
+            elif not names(failed[0].message, words):
+                problems.append(
+                    _("{id}: the first failure does not name the mistake ({words}): {test}: {message}").format(
+                        id=exercise.id, words=" + ".join(words), test=failed[0].name, message=failed[0].message
+                    )
+                )
+    return Verdict(name, report, problems, caught_by, named_by, first_message)
+
+
+def names(message: str, words: tuple[str, ...]) -> bool:
+    """True when MESSAGE holds every one of WORDS (case aside): it names the mistake they describe."""
+    return all(word.lower() in message.lower() for word in words)

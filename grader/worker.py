@@ -204,7 +204,8 @@ class Worker:
             if incoming.get("op") == "ok":
                 return self.decode(incoming.get("value"))
             if incoming.get("op") == "err":
-                raise ReferenceFailure(str(incoming.get("message", "")), str(message.get("function", "f")))
+                helper, raised = str(message.get("function", "f")), str(incoming.get("type", "Exception"))
+                raise ReferenceFailure(str(incoming.get("message", "")), helper, raised)
             self.answer(incoming)
 
     def encode(self, value: Any) -> Any:
@@ -243,6 +244,7 @@ class Worker:
         where, message = {}, _safe_str(exc)
         if isinstance(exc, SyntaxError) and exc.filename:  # its str() ends in "(file, line N)": say that once
             where, message = {"file": os.path.basename(exc.filename), "line": exc.lineno}, str(exc.msg)
+            where["code"] = _clip(str(exc.text or "").strip())
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
             if frame.filename.startswith(self.submission + os.sep):
                 where = {"file": os.path.basename(frame.filename), "line": frame.lineno}
@@ -251,6 +253,8 @@ class Worker:
         if isinstance(exc, ReferenceFailure):
             kind, where = "reference", {**where, "helper": exc.helper}
         builtin = [c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins"]
+        if isinstance(exc, ReferenceFailure):  # what the reference raised, by the grader's word
+            builtin = [exc.raised]
         details = {"kind": kind, "type": type(exc).__name__, "builtins": builtin, "message": _clip(message), **where}
         if isinstance(exc, ModuleNotFoundError) and exc.name:
             details["missing_module"] = str(exc.name)
@@ -283,9 +287,9 @@ class ReferenceFailure(Exception):
     """The grader refused or could not run what student code asked of it (a reference dependency, an opaque
     function) on the arguments it passed."""
 
-    def __init__(self, message: str, helper: str) -> None:
+    def __init__(self, message: str, helper: str, raised: str) -> None:
         super().__init__(message)
-        self.helper = helper
+        self.helper, self.raised = helper, raised
 
 
 def _safe_str(exc: BaseException) -> str:

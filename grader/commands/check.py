@@ -51,7 +51,7 @@ def check(
     Exit status: 0 when every test passed (or the score reached --min-score), 1 when some failed,
     2 when grading could not run.
     """
-    from grader import runner, submissions
+    from grader import last_check, runner, submissions
     from grader.reports import MANY_FORMATS, render_all
 
     course = load(course_dir)
@@ -71,6 +71,8 @@ def check(
                 )
             )
         graded = [(s, runner.check(course, s.directory, [*(exercises or s.exercises)], seed, isolation)) for s in found]
+    if found[0].student is None:
+        last_check.remember(course, graded[0][1])
     if output is not None:
         try:
             output.write_text(render_all(graded, fmt), encoding="utf-8")

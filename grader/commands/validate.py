@@ -40,7 +40,7 @@ def validate(seed: int | None, course_dir: Path | None) -> None:
 
 def table(verdicts: list[Verdict], ids: list[str]) -> list[str]:
     """One row per submission (its points per exercise and the verdict), each mistake's row followed by the
-    tests that caught it and each broken promise."""
+    tests that caught it, how many of their messages name it, the first message, and each broken promise."""
     head = [_("submission"), *ids, _("verdict")]
     rows = [head]
     for verdict in verdicts:
@@ -53,5 +53,11 @@ def table(verdicts: list[Verdict], ids: list[str]) -> list[str]:
         lines.append("  ".join([pad(row[0], widths[0]), *cells, row[-1]]))
         if verdict is not None and verdict.caught_by:
             lines.append("    " + _("caught by: {tests}").format(tests=", ".join(verdict.caught_by)))
+            lines.append(
+                "    "
+                + _("named by {named} of {caught}; the first says: {message}").format(
+                    named=len(verdict.named_by), caught=len(verdict.caught_by), message=verdict.first_message
+                )
+            )
         lines += ["    - " + problem for problem in (verdict.problems if verdict else [])]
     return lines

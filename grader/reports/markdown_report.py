@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from grader.i18n import _, ngettext
+from grader.reports.text_report import same_in_more
 from grader.results import GradeReport, points
 
 
@@ -25,11 +26,13 @@ def render(report: GradeReport, color: bool = False) -> str:
             f"| {mark} | {_cell(e.title)} (`{e.id}`) | {points(e.score)} / {points(e.max_score)} "
             f"| {passed} / {len(e.tests)} |"
         )
-    failing = [(e, t) for e, t in report.tests() if not t.passed]
+    failing = [(e, t, n) for e in report.exercises for t, n in e.failures()]
     status = {"failed": _("failed"), "error": _("error"), "timeout": _("timeout")}
     if failing:
         lines += ["", "### " + _("What to fix"), ""]
-        lines += [f"- **{e.id}** `{t.name}` ({status[t.status]}): {_cell(t.message)}" for e, t in failing]
+        lines += [
+            f"- **{e.id}** `{t.name}` ({status[t.status]}): {_cell(t.message)}{same_in_more(n)}" for e, t, n in failing
+        ]
     return "\n".join(lines) + "\n"
 
 

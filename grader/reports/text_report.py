@@ -49,6 +49,15 @@ def render(report: GradeReport, color: bool = False, student: bool = True) -> st
     return "\n".join(lines) + "\n"
 
 
+def same_in_more(count: int) -> str:
+    """What follows a message that COUNT failed tests give: how many more tests it stands for."""
+    if count < 2:
+        return ""
+    return ngettext(
+        " (and {n} more test with the same message)", " (and {n} more tests with the same message)", count - 1
+    ).format(n=count - 1)
+
+
 def _exercise_lines(exercise: ExerciseResult, width: int, paint) -> list[str]:
     earned = f"{points(exercise.score)} / {points(exercise.max_score)}"
     if exercise.passed:
@@ -69,10 +78,10 @@ def _exercise_lines(exercise: ExerciseResult, width: int, paint) -> list[str]:
             ).format(n=count)
         )
         return lines
-    for test in exercise.tests:
-        if test.passed:
-            continue
-        lines.append(f"    {paint(mark(test.status), _COLORS[test.status])} {test.name}: {test.message}")
+    for test, count in exercise.failures():
+        lines.append(
+            f"    {paint(mark(test.status), _COLORS[test.status])} {test.name}: {test.message}{same_in_more(count)}"
+        )
         output = test.output.strip().splitlines()
         if output:
             shown = output[:_OUTPUT_LINES] + (

@@ -6,6 +6,8 @@ import pytest
 
 from grader import probes
 from grader.i18n import _
+from grader.mistakes import name_the_mistake, refuse_uncopied_start
+from grader.remote import StudentCodeError
 from grader.testing import Fn, Unseen, expect_array, fail, fmt, is_close
 
 START = np.array([-3.0, 4.0])
@@ -35,18 +37,12 @@ def _name_the_mistake(got, reference, f, init_x, lr, step_num, what, ascent=Fals
         if ascent
         else _("it climbs: descent subtracts the gradient, x = x - lr * grad")
     )
-    mistakes = [(_walk(reference, f, init_x, lr, step_num, not ascent), wrong_way)]
-    if lr != 0.01:
-        mistakes.append((_walk(reference, f, init_x, 0.01, step_num, ascent), _("it ignores lr and steps with 0.01")))
-    if step_num != 100:
-        mistakes.append((_walk(reference, f, init_x, lr, 100, ascent), _("it ignores step_num and takes 100 steps")))
-    for value, mistake in mistakes:
-        if is_close(got, value, RTOL, ATOL):
-            fail(
-                _("{what} gave {got} instead of {want}: {mistake}").format(
-                    what=what, got=fmt(got), want=fmt(want), mistake=mistake
-                )
-            )
+    mistakes = [
+        (lambda: _walk(reference, f, init_x, lr, step_num, not ascent), wrong_way),
+        (lambda: _walk(reference, f, init_x, 0.01, step_num, ascent), _("it ignores lr and steps with 0.01")),
+        (lambda: _walk(reference, f, init_x, lr, 100, ascent), _("it ignores step_num and takes 100 steps")),
+    ]
+    name_the_mistake(got, want, what, mistakes, RTOL, ATOL)
 
 
 def _sphere_walk(student, reference, lr, step_num):
@@ -113,7 +109,11 @@ def _check_walk(student, reference, rng, init_x, ascent=False):
     what = (_("{call} for a random dome") if ascent else _("{call} for a random bowl")).format(call=call_text)
     before = init_x.copy()
     call = student.gradient_ascent if ascent else student.gradient_descent
-    trace = call.trace(f, init_x, lr, step_num)
+    try:
+        trace = call.trace(f, init_x, lr, step_num)
+    except StudentCodeError as exc:
+        refuse_uncopied_start(exc, before, what)
+        raise
     after = trace.args[1]
     if type(after) is not type(before) or (
         after != before if isinstance(before, list) else not _same_bits(after, before)

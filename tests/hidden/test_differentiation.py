@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from grader.i18n import _
+from grader.mistakes import difference_mistakes, name_the_mistake, tangent_mistakes
 from grader.testing import Fn, expect_array, expect_number, fail, fmt, is_close, unseen_function
 
 H = 1e-4
@@ -37,25 +38,7 @@ CASES = {
 def _name_the_mistake(got, f, x, want, what, rtol, atol):
     """Fail with the name of a classic mistake when the answer is what that mistake gives."""
     if not is_close(got, want, rtol, atol):
-        if is_close(got, (f(x + H) - f(x)) / H, rtol=1e-6, atol=1e-9):
-            fail(
-                _(
-                    "{what} gave {got} instead of {want}: that is the forward difference (f(x+h) − f(x)) / h; "
-                    "use the central difference (f(x+h) − f(x−h)) / (2h)"
-                ).format(what=what, got=fmt(got), want=fmt(want))
-            )
-        if is_close(got, 0.0, atol=1e-12):
-            fail(
-                _("{what} gave 0 instead of {want}: h is so small that x + h rounds back to x (use h = 1e-4)").format(
-                    what=what, want=fmt(want)
-                )
-            )
-        if is_close(got, want * H**2, rtol=1e-3):
-            fail(
-                _("{what} gave {got}, the slope times h²: `/ 2 * h` multiplies by h; write `/ (2 * h)`").format(
-                    what=what, got=fmt(got)
-                )
-            )
+        name_the_mistake(got, want, what, difference_mistakes(f, float(x)))
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -78,39 +61,37 @@ def _tangent_case(student, reference, rng):
     line = student.tangent_line(f, x)
     if not callable(line):
         fail(_("tangent_line(f, {x}) should return a function of t, got {value}").format(x=f"{x:.6g}", value=fmt(line)))
-    return line, reference.tangent_line(f, x), _("tangent_line(f, {x}) for f(x) = {f}").format(x=f"{x:.6g}", f=name), x
+    what = _("tangent_line(f, {x}) for f(x) = {f}").format(x=f"{x:.6g}", f=name)
+    # f and the student's own slope at x name the mistake of a wrong line (asked only then: see _name_unshifted)
+    return line, reference.tangent_line(f, x), what, x, lambda: (f, student.numerical_diff(f, x))
 
 
-def _name_unshifted(got, ref_line, x, t, what):
-    """The line t ↦ f(x) + d·t (without − x) misses the point (x, f(x)): name it."""
+def _name_unshifted(got, ref_line, x, t, what, slope_of):
+    """A wrong line: t ↦ f(x) + d·t (without − x), or one whose slope comes from a wrong numerical_diff."""
     want = ref_line(t)
-    unshifted = want + (ref_line(x + 1.0) - ref_line(x)) * x
-    if not is_close(got, want, atol=1e-3) and is_close(got, unshifted, atol=1e-3):
-        fail(
-            _(
-                "{what} gave {got} instead of {want}: the line is f(x) + d·t, which misses the point (x, f(x)); "
-                "use f(x) + d·(t − x)"
-            ).format(what=what, got=fmt(got), want=fmt(want))
-        )
+    if not is_close(got, want, rtol=1e-6, atol=5e-5):
+        f, slope = slope_of()
+        mistakes = tangent_mistakes(f, x, slope, ref_line(x + 1.0) - ref_line(x), t)
+        name_the_mistake(got, want, what, mistakes, rtol=1e-6, atol=1e-6)
 
 
 def test_tangent_line_at_a_random_point(student, reference, rng):
     """The tangent of a random cubic at a random x touches the curve at x and follows its slope."""
-    line, ref_line, what, x = _tangent_case(student, reference, rng)
+    line, ref_line, what, x, slope_of = _tangent_case(student, reference, rng)
     for t in [x, *(x + rng.uniform(1, 2, 3) * rng.choice([-1, 1], 3))]:
         got = line(float(t))
         at = _("{what} at t = {t}").format(what=what, t=f"{t:.6g}")
-        _name_unshifted(got, ref_line, x, t, at)
+        _name_unshifted(got, ref_line, x, t, at, slope_of)
         expect_number(got, ref_line(float(t)), at, rtol=1e-6, atol=5e-5)
 
 
 def test_tangent_line_on_an_array(student, reference, rng):
     """The tangent line of a random cubic evaluates a whole numpy array of t values at once."""
-    line, ref_line, what, x = _tangent_case(student, reference, rng)
+    line, ref_line, what, x, slope_of = _tangent_case(student, reference, rng)
     t = np.sort(x + rng.uniform(-2, 2, 5))
     got = line(t)
     on = _("{what} on t = {t}").format(what=what, t=fmt(t))
-    _name_unshifted(got, ref_line, x, t, on)
+    _name_unshifted(got, ref_line, x, t, on, slope_of)
     expect_array(got, ref_line(t), on, rtol=1e-6, atol=5e-5)
 
 

@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 
 from grader.i18n import _
-from grader.testing import expect_number, fail, is_close
+from grader.mistakes import cee_raised, check_cee, name_the_mistake, sse_mistakes
+from grader.remote import StudentCodeError
+from grader.testing import expect_number, is_close
 
 
 def probabilities(rng, shape):
@@ -15,15 +17,16 @@ def probabilities(rng, shape):
 
 
 def compare(student, reference, y, t, what):
-    got = student.cross_entropy_error(y, t)
+    """The student's cross-entropy against the reference's, naming the classic mistake that gives a wrong one."""
+    rtol = 1e-5 if np.min(y) > 0 else 1e-6
+    try:
+        got = student.cross_entropy_error(y, t)
+    except StudentCodeError as exc:
+        cee_raised(exc, y, t, what)
+        raise
     want = reference.cross_entropy_error(y, t)
-    if np.ndim(y) == 2 and len(y) > 1 and is_close(got, want * len(y), rtol=1e-6):
-        fail(
-            _("{what}: cross_entropy_error returned the sum over the batch; divide by the batch size ({size})").format(
-                what=what, size=len(y)
-            )
-        )
-    expect_number(got, want, what, rtol=1e-5 if np.min(y) > 0 else 1e-6)
+    check_cee(got, y, t, want, what, rtol)
+    expect_number(got, want, what, rtol=rtol)
 
 
 @pytest.mark.parametrize("kind", ["one-hot", "label"])
@@ -75,9 +78,8 @@ def test_sum_squared_error_on_random_data(student, reference, rng, ndim):
     """SSE on random outputs and targets, one sample or a batch."""
     shape = (int(rng.integers(3, 10)),) if ndim == 1 else (int(rng.integers(2, 6)), int(rng.integers(3, 8)))
     y, t = rng.random(shape), rng.random(shape)
-    expect_number(
-        student.sum_squared_error(y, t),
-        reference.sum_squared_error(y, t),
-        _("sum_squared_error on random arrays of shape {shape}").format(shape=shape),
-        rtol=1e-9,
-    )
+    got, want = student.sum_squared_error(y, t), reference.sum_squared_error(y, t)
+    what = _("sum_squared_error on random arrays of shape {shape}").format(shape=shape)
+    if not is_close(got, want, rtol=1e-9):
+        name_the_mistake(got, want, what, sse_mistakes(y, t))
+    expect_number(got, want, what, rtol=1e-9)

@@ -3,6 +3,8 @@
 import numpy as np
 
 from grader.i18n import _
+from grader.mistakes import accuracy_mistakes, accuracy_raised, name_the_mistake, predict_mistakes, simple_net_mistakes
+from grader.remote import StudentCodeError
 from grader.testing import blobs, expect_array, expect_number, fail
 
 KEYS = ["W1", "W2", "b1", "b2"]
@@ -37,10 +39,19 @@ def test_predict_loss_accuracy_match_the_reference(student, reference, rng):
     ref = twin(net, reference, sizes)
     x = rng.normal(size=(int(rng.integers(4, 10)), sizes[0]))
     labels = rng.integers(0, sizes[2], size=len(x))
-    expect_array(net.predict(x), ref.predict(x), f"TwoLayerNet{sizes}.predict(x)", rtol=1e-6)
+    got, want, what = net.predict(x), ref.predict(x), f"TwoLayerNet{sizes}.predict(x)"
+    name_the_mistake(got, want, what, predict_mistakes(ref.params, x))
+    expect_array(got, want, what, rtol=1e-6)
     for t, kind in ((np.eye(sizes[2])[labels], _("one-hot t")), (labels, _("label t"))):
         expect_number(net.loss(x, t), ref.loss(x, t), f"TwoLayerNet{sizes}.loss(x, t), {kind}", rtol=1e-6)
-        expect_number(net.accuracy(x, t), ref.accuracy(x, t), f"TwoLayerNet{sizes}.accuracy(x, t), {kind}", atol=1e-12)
+        what, want = f"TwoLayerNet{sizes}.accuracy(x, t), {kind}", ref.accuracy(x, t)
+        try:
+            got = net.accuracy(x, t)
+        except StudentCodeError as exc:
+            accuracy_raised(exc, t, what)
+            raise
+        name_the_mistake(got, want, what, accuracy_mistakes(want, len(x)))
+        expect_number(got, want, what, atol=1e-12)
 
 
 def test_numerical_gradient_matches_the_reference(student, reference, rng):
@@ -120,4 +131,6 @@ def test_simple_net_with_random_weights(student, reference, rng):
     labels = rng.integers(0, 3, size=5)
     net, ref = student.SimpleNet(W), reference.SimpleNet(W)
     expect_array(net.predict(x), ref.predict(x), _("SimpleNet(W).predict(x) on a batch of 5"), rtol=1e-7)
-    expect_number(net.loss(x, labels), ref.loss(x, labels), "SimpleNet(W).loss(x, labels)", rtol=1e-6)
+    got, want, what = net.loss(x, labels), ref.loss(x, labels), "SimpleNet(W).loss(x, labels)"
+    name_the_mistake(got, want, what, simple_net_mistakes(W, x, labels))
+    expect_number(got, want, what, rtol=1e-6)

@@ -2,6 +2,7 @@
 
 EXERCISE = "activations"
 MISTAKE = "sigmoid with max subtraction"
+FEEDBACK = "subtracts the maximum"
 
 import numpy as np
 

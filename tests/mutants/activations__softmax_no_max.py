@@ -2,6 +2,7 @@
 
 EXERCISE = "activations"
 MISTAKE = "softmax without subtracting the max"
+FEEDBACK = "overflows"
 
 import numpy as np
 

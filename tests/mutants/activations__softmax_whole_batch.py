@@ -2,6 +2,7 @@
 
 EXERCISE = "activations"
 MISTAKE = "softmax with one max and sum over the whole batch"
+FEEDBACK = "whole batch"
 
 import numpy as np
 

@@ -2,6 +2,7 @@
 
 EXERCISE = "descent"
 MISTAKE = "gradient ascent descends"
+FEEDBACK = "it descends"
 
 import numpy as np
 

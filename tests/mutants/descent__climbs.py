@@ -2,6 +2,7 @@
 
 EXERCISE = "descent"
 MISTAKE = "climbs instead of descends"
+FEEDBACK = "it climbs"
 
 import numpy as np
 

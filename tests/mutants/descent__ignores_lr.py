@@ -2,6 +2,7 @@
 
 EXERCISE = "descent"
 MISTAKE = "ignores lr"
+FEEDBACK = "ignores lr"
 
 import numpy as np
 

@@ -2,6 +2,7 @@
 
 EXERCISE = "descent"
 MISTAKE = "ignores step_num"
+FEEDBACK = "ignores step_num"
 
 import numpy as np
 

@@ -2,6 +2,7 @@
 
 EXERCISE = "descent"
 MISTAKE = "misspelled function name"
+FEEDBACK = ("gradient_descent", "gradient_decent")
 
 import numpy as np
 

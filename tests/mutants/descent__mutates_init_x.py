@@ -2,6 +2,7 @@
 
 EXERCISE = "descent"
 MISTAKE = "changes init_x in place"
+FEEDBACK = "changed the caller's init_x"
 
 from gradient import numerical_gradient
 

@@ -2,6 +2,7 @@
 
 EXERCISE = "descent"
 MISTAKE = "returns (x, history)"
+FEEDBACK = "returned a tuple"
 
 import numpy as np
 

@@ -2,6 +2,7 @@
 
 EXERCISE = "differentiation"
 MISTAKE = "forward difference instead of the central difference"
+FEEDBACK = "forward difference"
 
 
 def numerical_diff(f, x):

@@ -2,6 +2,7 @@
 
 EXERCISE = "differentiation"
 MISTAKE = "h so small that rounding gives 0"
+FEEDBACK = "rounds back to x"
 
 
 def numerical_diff(f, x):

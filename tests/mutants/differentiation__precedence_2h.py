@@ -2,6 +2,7 @@
 
 EXERCISE = "differentiation"
 MISTAKE = "`/ 2 * h` operator precedence"
+FEEDBACK = "`/ 2 * h`"
 
 
 def numerical_diff(f, x):

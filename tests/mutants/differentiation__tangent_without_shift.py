@@ -2,6 +2,7 @@
 
 EXERCISE = "differentiation"
 MISTAKE = "tangent line not shifted to the point x"
+FEEDBACK = "f(x) + d·(t − x)"
 
 
 def tangent_line(f, x):

@@ -2,6 +2,7 @@
 
 EXERCISE = "gradient"
 MISTAKE = "loops over x.shape[0] only"
+FEEDBACK = "whole rows"
 
 import numpy as np
 

@@ -2,6 +2,7 @@
 
 EXERCISE = "gradient"
 MISTAKE = "forward difference instead of the central difference"
+FEEDBACK = "forward difference"
 
 import numpy as np
 

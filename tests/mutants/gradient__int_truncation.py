@@ -2,6 +2,7 @@
 
 EXERCISE = "gradient"
 MISTAKE = "silently wrong on an integer array"
+FEEDBACK = "cannot hold x + h"
 
 import numpy as np
 

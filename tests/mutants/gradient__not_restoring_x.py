@@ -2,6 +2,7 @@
 
 EXERCISE = "gradient"
 MISTAKE = "does not restore x"
+FEEDBACK = "put each element back"
 
 import numpy as np
 

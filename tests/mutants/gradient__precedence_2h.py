@@ -2,6 +2,7 @@
 
 EXERCISE = "gradient"
 MISTAKE = "`/ 2 * h` operator precedence"
+FEEDBACK = "`/ 2 * h`"
 
 import numpy as np
 

@@ -2,6 +2,7 @@
 
 EXERCISE = "gradient"
 MISTAKE = "`return` inside the loop"
+FEEDBACK = "`return grad` inside the loop"
 
 import numpy as np
 

@@ -2,6 +2,7 @@
 
 EXERCISE = "gradient"
 MISTAKE = "computes on a copy of x"
+FEEDBACK = "a copy of x"
 
 import numpy as np
 

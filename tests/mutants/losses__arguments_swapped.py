@@ -2,6 +2,7 @@
 
 EXERCISE = "losses"
 MISTAKE = "arguments swapped"
+FEEDBACK = "takes t first"
 
 import numpy as np
 

@@ -2,6 +2,7 @@
 
 EXERCISE = "losses"
 MISTAKE = "misspelled function name"
+FEEDBACK = ("cross_entropy_error", "cross_entropy_eror")
 
 import numpy as np
 

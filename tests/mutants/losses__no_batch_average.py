@@ -2,6 +2,7 @@
 
 EXERCISE = "losses"
 MISTAKE = "cross-entropy not averaged over the batch"
+FEEDBACK = "sum over the batch"
 
 import numpy as np
 

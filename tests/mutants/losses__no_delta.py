@@ -2,6 +2,7 @@
 
 EXERCISE = "losses"
 MISTAKE = "cross-entropy without the delta"
+FEEDBACK = "delta"
 
 import numpy as np
 

@@ -2,6 +2,7 @@
 
 EXERCISE = "losses"
 MISTAKE = "cross-entropy for one-hot t only"
+FEEDBACK = "one-hot t only"
 
 import numpy as np
 

@@ -2,6 +2,7 @@
 
 EXERCISE = "losses"
 MISTAKE = "`+` instead of `*` in the cross-entropy"
+FEEDBACK = "t + log(y)"
 
 import numpy as np
 

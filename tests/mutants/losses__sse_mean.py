@@ -2,6 +2,7 @@
 
 EXERCISE = "losses"
 MISTAKE = "sum of squared errors averaged (mean squared error)"
+FEEDBACK = "mean of the squares"
 
 import numpy as np
 

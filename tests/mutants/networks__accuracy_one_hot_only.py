@@ -2,6 +2,7 @@
 
 EXERCISE = "networks"
 MISTAKE = "accuracy accepts one-hot t only"
+FEEDBACK = "labels"
 
 import numpy as np
 

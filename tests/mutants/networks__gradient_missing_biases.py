@@ -2,6 +2,7 @@
 
 EXERCISE = "networks"
 MISTAKE = "numerical_gradient without b1 and b2"
+FEEDBACK = "b1"
 
 from gradient import numerical_gradient
 

@@ -2,6 +2,7 @@
 
 EXERCISE = "networks"
 MISTAKE = "predict without the sigmoid"
+FEEDBACK = "sigmoid"
 
 import numpy as np
 

@@ -2,6 +2,7 @@
 
 EXERCISE = "networks"
 MISTAKE = "train never updates the parameters"
+FEEDBACK = "did not change network.params"
 
 import numpy as np
 

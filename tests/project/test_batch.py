@@ -7,7 +7,7 @@ import io
 import json
 import zipfile
 
-from conftest import grade
+from conftest import LINUX_ONLY, grade
 
 SUITE = """
     def test_one(student):
@@ -88,6 +88,7 @@ def test_no_submissions_is_a_clear_error(toy_course, tmp_path):
     )
 
 
+@LINUX_ONLY
 def test_a_submission_that_kills_its_grader_is_marked_error_and_the_rest_go_on(toy_course, tmp_path):
     root = toy_course(SUITE, {"toy": GOOD})
     folder = tmp_path / "subs"

@@ -125,9 +125,7 @@ def test_a_missing_hidden_suite_stops_every_command_in_one_line(tmp_path, comman
     (tmp_path / "course.yaml").write_text(GOOD + "    hidden: tests/hiden/test_toy.py\n    hidden_tests: 3\n")
     run = grade(*command, cwd=tmp_path)
     assert run.code == 2
-    assert run.stderr == (
-        f"grade: error: {tmp_path / 'course.yaml'}: exercises[0].hidden: tests/hiden/test_toy.py does not exist\n"
-    )
+    assert run.stderr == ("grade: error: course.yaml: exercises[0].hidden: tests/hiden/test_toy.py does not exist\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["course.yaml", "solutions", "tests"]
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from grader.sandbox import namespace_problem
 
-from conftest import grade
+from conftest import LINUX_ONLY, grade
 
 SUITE = """
     def test_good(student):
@@ -63,6 +63,7 @@ def test_a_loop_that_ignores_signals_is_still_killed(toy_course):
     assert statuses(run)["test_bad"][0] == "timeout"
 
 
+@LINUX_ONLY
 def test_a_crash_names_the_signal(toy_course):
     source = "import ctypes\ndef good(): return 1\ndef bad(): ctypes.string_at(0)\n"
     status = statuses(check_toy(toy_course(SUITE, {"toy": source})))
@@ -111,6 +112,7 @@ def test_printed_output_stays_out_of_the_json(toy_course):
     assert statuses(run)["test_good"][1] == "good() should return 1"
 
 
+@LINUX_ONLY
 def test_children_of_a_killed_call_do_not_outlive_grading(toy_course):
     seconds = str(80_000 + secrets.randbelow(9_999))  # names this run's child, whatever else runs this test now
     source = f"""
@@ -147,6 +149,7 @@ def test_the_same_seed_gives_the_same_inputs(toy_course):
     assert statuses(first) != statuses(other)
 
 
+@LINUX_ONLY
 def test_a_link_out_of_the_submission_is_refused(toy_course, tmp_path):
     root = toy_course(SUITE, {})
     (tmp_path / "elsewhere.py").write_text("def good(): return 1\ndef bad(): return 2\n")
@@ -156,6 +159,7 @@ def test_a_link_out_of_the_submission_is_refused(toy_course, tmp_path):
     assert run.stderr.strip().endswith("toy.py links to a file outside the submission: submit the file itself")
 
 
+@LINUX_ONLY
 def test_a_submission_only_its_owner_can_read_is_still_graded(toy_course):
     root = toy_course(SUITE, {"toy": "def good(): return 1\ndef bad(): return 2\n"})
     (root / "sub" / "toy.py").chmod(0o600)

@@ -16,10 +16,11 @@ import yaml
 from grader.autograder import grading_seed
 from grader.course import load_course
 
-from conftest import ROOT, grade
+from conftest import LINUX_ONLY, ROOT, grade
 
 COURSE = yaml.safe_load((ROOT / "course.yaml").read_text())
 MODULES = {e["id"]: e["module"] for e in COURSE["exercises"]}
+pytestmark = LINUX_ONLY  # Gradescope's autograder runs on Linux: setup.sh, bash, venv/bin
 SEED = "7"
 
 

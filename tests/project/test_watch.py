@@ -19,6 +19,8 @@ from grader.packaging import public_course_yaml
 
 from conftest import ROOT, WAIT, Output, grade
 
+pytestmark = pytest.mark.skipif(os.name == "nt", reason="Ctrl+C as SIGINT: Windows sends CTRL_C_EVENT instead")
+
 
 @pytest.fixture
 def student_copy(tmp_path: Path) -> Path:

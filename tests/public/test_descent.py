@@ -8,9 +8,13 @@ import numpy as np
 import pytest
 
 from grader.i18n import _
+from grader.mistakes import name_the_mistake, raised, refuse_uncopied_start
+from grader.remote import StudentCodeError
 from grader.testing import Fn, expect_array, fail, fmt, is_close
 
 START = np.array([-3.0, 4.0])
+TOP = np.array([1.0, -2.0])
+HILL = Fn("dome", center=TOP, scale=np.array([2.0, 2.0]))  # −(x0 − 1)² − (x1 + 2)²: its top is TOP
 
 
 def _after(lr, step_num, climb=False):
@@ -18,8 +22,9 @@ def _after(lr, step_num, climb=False):
     return (1 + 2 * lr if climb else 1 - 2 * lr) ** step_num * START
 
 
-def _name_the_mistake(got, lr, step_num, what):
-    """Fail with the name of a classic mistake when the answer is what that mistake gives."""
+def _name_the_mistake(got, lr, step_num, what, defaults=()):
+    """Fail with the name of a classic mistake when the answer is what that mistake gives (DEFAULTS: other
+    (lr, step_num) pairs a walk may have taken by default)."""
     if isinstance(got, tuple):
         fail(
             _(
@@ -27,22 +32,20 @@ def _name_the_mistake(got, lr, step_num, what):
                 "return only the final x"
             ).format(what=what, n=len(got))
         )
-    want = _after(lr, step_num)
-    if is_close(got, want, rtol=1e-6, atol=1e-8):
-        return
-    # The mistakes end far apart; 1e-3 allows for the rounding that 100 steps of a numerical gradient gather.
     mistakes = [
-        (_after(lr, step_num, climb=True), _("it climbs: a step subtracts the gradient, x = x - lr * grad")),
-        (_after(0.01, step_num), _("it ignores lr and always steps with 0.01: use the lr argument")),
-        (_after(lr, 100), _("it ignores step_num and always takes 100 steps: loop range(step_num) times")),
+        (lambda: _after(lr, step_num, climb=True), _("it climbs: descent subtracts the gradient, x = x - lr * grad")),
+        (lambda: _after(0.01, step_num), _("it ignores lr and steps with 0.01")),
+        (lambda: _after(lr, 100), _("it ignores step_num and takes 100 steps")),
     ]
-    for value, mistake in mistakes:
-        if is_close(got, value, rtol=1e-3, atol=1e-8):
-            fail(
-                _("{what} gave {got} instead of {want}: {mistake}").format(
-                    what=what, got=fmt(got), want=fmt(want), mistake=mistake
-                )
-            )
+    mistakes += [
+        (
+            lambda a=a, n=n: _after(a, n),
+            _("its defaults are lr={lr}, step_num={n}; they should be lr=0.01, step_num=100").format(lr=f"{a:g}", n=n),
+        )
+        for a, n in defaults
+    ]
+    # The mistakes end far apart; 1e-3 allows for the rounding that 100 steps of a numerical gradient gather.
+    name_the_mistake(got, _after(lr, step_num), what, mistakes, rtol=1e-3, atol=1e-8)
 
 
 @pytest.mark.parametrize(
@@ -73,14 +76,33 @@ def test_init_x_is_left_untouched(student):
 
 def test_gradient_ascent_climbs_to_the_top(student):
     """gradient_ascent finds the maximum of −(x0 − 1)² − (x1 + 2)², at (1, −2), from [0, 0]."""
-    top = np.array([1.0, -2.0])
-    hill = Fn("dome", center=top, scale=np.array([2.0, 2.0]))
     what = "gradient_ascent(−(x0 − 1)² − (x1 + 2)², [0., 0.], lr=0.1, step_num=100)"
-    got = student.gradient_ascent(hill, [0.0, 0.0], lr=0.1, step_num=100)
-    if isinstance(got, np.ndarray) and got.shape == top.shape and np.linalg.norm(got - top) > 2.5:
-        fail(
-            _("{what} went to {got}, away from the top {top}: ascent adds the gradient, x = x + lr * grad").format(
-                what=what, got=fmt(got), top=fmt(top)
+    try:
+        got = student.gradient_ascent(HILL, [0.0, 0.0], lr=0.1, step_num=100)
+    except StudentCodeError as exc:
+        refuse_uncopied_start(exc, [0.0, 0.0], what)
+        raise
+    descended = TOP - TOP * 1.2**100  # each step x − 0.1·(−2)(x − top) moves away from the top by 1.2
+    descends = _("it descends: ascent adds the gradient, x = x + lr * grad")
+    name_the_mistake(got, TOP, what, [(lambda: descended, descends)], rtol=1e-3, atol=1e-8)
+    expect_array(got, TOP, what, atol=1e-6)
+
+
+def test_defaults_are_the_books(student):
+    """Without lr and step_num, gradient_descent and gradient_ascent take the book's lr=0.01 and step_num=100."""
+    what = "gradient_descent(function_2, [-3., 4.])"
+    try:
+        got = student.gradient_descent(Fn("sphere"), START.copy())
+    except StudentCodeError as exc:
+        if raised(exc, "TypeError"):
+            fail(
+                _(
+                    "{what} without lr and step_num failed: give them the book's defaults, "
+                    "def gradient_descent(f, init_x, lr=0.01, step_num=100) ({error})"
+                ).format(what=what, error=exc)
             )
-        )
-    expect_array(got, top, what, atol=1e-6)
+        raise
+    _name_the_mistake(got, 0.01, 100, what, defaults=[(a, n) for a in (0.1, 0.001, 0.05) for n in (100, 1000, 10)])
+    expect_array(got, _after(0.01, 100), what, atol=1e-6)
+    what = "gradient_ascent(−(x0 − 1)² − (x1 + 2)², [0., 0.])"
+    expect_array(student.gradient_ascent(HILL, np.zeros(2)), TOP - TOP * 0.98**100, what, atol=1e-6)

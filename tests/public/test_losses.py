@@ -3,13 +3,14 @@
 import numpy as np
 
 from grader.i18n import _
-from grader.testing import as_number, expect_number, fail, is_close
+from grader.mistakes import DELTA, cee_raised, check_cee
+from grader.remote import StudentCodeError
+from grader.testing import expect_number, fail, is_close
 
 # The book's example (4.2.1): class 2 is correct; Y_GOOD gives it 0.6, Y_BAD only 0.1.
 Y_GOOD = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
 Y_BAD = np.array([0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0])
 T = np.eye(10)[2]
-DELTA = 1e-7
 RTOL = 1e-5  # loose enough for any tiny delta where no probability is 0; the zero-probability test pins it
 
 
@@ -17,41 +18,15 @@ def fmt_number(value):
     return f"{float(value):.6g}"
 
 
-def cee(y, labels):
-    """The cross-entropy error as the book defines it, for the checks' own expectations."""
-    y = np.atleast_2d(y)
-    return float(-np.mean(np.log(y[np.arange(len(y)), np.atleast_1d(labels)] + DELTA)))
-
-
-def diagnose_cee(got, y, t, want):
-    """Name the classic mistakes of cross_entropy_error by the value they give (only when it is wrong)."""
-    if is_close(got, want, rtol=RTOL):
-        return
-    number = as_number(got)
-    if number is not None and (np.isnan(number) or np.isinf(number)):
-        fail(
-            _(
-                "cross_entropy_error returned {value}: np.log(0) is -inf; add a small delta (1e-7) inside the log"
-            ).format(value=number)
-        )
-    y2, t2 = np.atleast_2d(y), np.atleast_2d(t)
-    if t2.shape == y2.shape:
-        if is_close(got, -np.sum(t2 + np.log(y2 + DELTA)) / len(y2), rtol=1e-6):
-            fail(_("cross_entropy_error adds t + log(y) where the formula multiplies: -Σ t·log(y + delta)"))
-        if is_close(got, cee(t2, y2.argmax(axis=1)), rtol=1e-6, atol=1e-6):
-            fail(
-                _(
-                    "cross_entropy_error(y, t) seems to take t first: the network's output y comes first, "
-                    "the correct answers t second"
-                )
-            )
-    if len(y2) > 1 and is_close(got, want * len(y2), rtol=1e-6):
-        fail(
-            _(
-                "cross_entropy_error returned the sum over the batch ({got}); divide by the batch size "
-                "({size}) to get the mean, {want}"
-            ).format(got=fmt_number(got), size=len(y2), want=fmt_number(want))
-        )
+def judge_cee(student, y, t, want, what, rtol=RTOL):
+    """Call cross_entropy_error(y, t) and check it, naming the classic mistake that gives a wrong answer."""
+    try:
+        got = student.cross_entropy_error(y, t)
+    except StudentCodeError as exc:
+        cee_raised(exc, y, t, what)
+        raise
+    check_cee(got, y, t, want, what, rtol)
+    expect_number(got, want, what, rtol=rtol)
 
 
 def test_sum_squared_error_book_example(student):
@@ -78,16 +53,13 @@ def test_sum_squared_error_sums_over_a_batch(student):
 def test_cross_entropy_error_book_example(student):
     """CEE = −Σ t·log(y + 1e-7): 0.5108 for the good output, 2.3026 for the bad one."""
     for y, want in ((Y_GOOD, 0.510825457099338), (Y_BAD, 2.302584092994546)):
-        got = student.cross_entropy_error(y, T)
-        diagnose_cee(got, y, T, want)
-        expect_number(got, want, _("cross_entropy_error(y, t) for the book's example, t one-hot"), rtol=RTOL)
+        judge_cee(student, y, T, want, _("cross_entropy_error(y, t) for the book's example, t one-hot"))
 
 
 def test_cross_entropy_error_accepts_a_label(student):
     """t may be the correct class as an integer label instead of a one-hot vector."""
-    got = student.cross_entropy_error(Y_GOOD, 2)
     what = _("cross_entropy_error(y, 2) with the label 2 instead of one-hot t")
-    expect_number(got, 0.510825457099338, what, rtol=1e-7)
+    judge_cee(student, Y_GOOD, 2, 0.510825457099338, what)
 
 
 def test_cross_entropy_error_is_the_batch_mean(student):
@@ -98,16 +70,12 @@ def test_cross_entropy_error_is_the_batch_mean(student):
         (np.stack([T, T]), _("cross_entropy_error on a batch of two with one-hot targets")),
         (np.array([2, 2]), _("cross_entropy_error on a batch of two with label targets")),
     ):
-        got = student.cross_entropy_error(y, t)
-        diagnose_cee(got, y, t, want)
-        expect_number(got, want, what, rtol=RTOL)
+        judge_cee(student, y, t, want, what)
 
 
 def test_a_zero_probability_gives_a_large_finite_loss(student):
     """y = 0 at the correct class gives −log(1e-7) ≈ 16.118, never inf or nan."""
     y = np.array([0.5, 0.5, 0.0])
     t = np.array([0, 0, 1])
-    want = -np.log(DELTA)
-    got = student.cross_entropy_error(y, t)
-    diagnose_cee(got, y, t, want)
-    expect_number(got, want, _("cross_entropy_error when the correct class has probability 0"), rtol=1e-6)
+    what = _("cross_entropy_error when the correct class has probability 0")
+    judge_cee(student, y, t, -np.log(DELTA), what, rtol=1e-6)

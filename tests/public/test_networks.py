@@ -3,6 +3,15 @@
 import numpy as np
 
 from grader.i18n import _
+from grader.mistakes import (
+    accuracy_mistakes,
+    accuracy_raised,
+    forward,
+    name_the_mistake,
+    predict_mistakes,
+    simple_net_mistakes,
+)
+from grader.remote import StudentCodeError
 from grader.testing import blobs, expect_array, expect_number, fail
 
 BOOK_W = np.array([[0.47355232, 0.9977393, 0.84668094], [0.85557411, 0.03563661, 0.69422093]])
@@ -38,7 +47,9 @@ def test_simple_net_book_example(student):
     """The book's SimpleNet: predict gives [1.054, 0.631, 1.133] and the loss is 0.9281."""
     net = student.SimpleNet(BOOK_W)
     expect_array(net.predict(BOOK_X), BOOK_X @ BOOK_W, "SimpleNet(W).predict([0.6, 0.9])", rtol=1e-7)
-    expect_number(net.loss(BOOK_X, BOOK_T), 0.9280682857864075, "SimpleNet(W).loss([0.6, 0.9], [0, 0, 1])", rtol=1e-5)
+    got, what = net.loss(BOOK_X, BOOK_T), "SimpleNet(W).loss([0.6, 0.9], [0, 0, 1])"
+    name_the_mistake(got, 0.9280682857864075, what, simple_net_mistakes(BOOK_W, BOOK_X, BOOK_T))
+    expect_number(got, 0.9280682857864075, what, rtol=1e-5)
 
 
 def test_two_layer_net_params(student):
@@ -62,6 +73,9 @@ def test_predict_gives_probabilities(student):
     x = np.random.default_rng(1).normal(size=(6, 4))
     net = student.TwoLayerNet(4, 5, 3, weight_init_std=1.0)
     got = net.predict(x)
+    params = params_of(net, (4, 5, 3))
+    what = _("TwoLayerNet(4, 5, 3).predict(x) for 6 samples")
+    name_the_mistake(got, forward(params, x), what, predict_mistakes(params, x))
     expect_array(
         got if not isinstance(got, np.ndarray) else got.sum(axis=-1),
         np.ones(6),
@@ -70,6 +84,7 @@ def test_predict_gives_probabilities(student):
     )
     if not ((got > 0) & (got < 1)).all():
         fail(_("TwoLayerNet.predict should give probabilities strictly between 0 and 1 (a softmax at the end)"))
+    expect_array(got, forward(params, x), what, rtol=1e-6)
 
 
 def test_loss_and_accuracy_accept_labels_and_one_hot(student):
@@ -81,8 +96,17 @@ def test_loss_and_accuracy_accept_labels_and_one_hot(student):
     what = _("TwoLayerNet.loss(x, labels) vs one-hot")
     expect_number(net.loss(x, labels), float(net.loss(x, one_hot)), what, rtol=1e-9)
     want = float(np.mean(np.argmax(net.predict(x), axis=1) == labels))
-    expect_number(net.accuracy(x, one_hot), want, _("TwoLayerNet.accuracy(x, t) with one-hot t"), atol=1e-12)
-    expect_number(net.accuracy(x, labels), want, _("TwoLayerNet.accuracy(x, labels) with integer labels"), atol=1e-12)
+    for t, what in (
+        (one_hot, _("TwoLayerNet.accuracy(x, t) with one-hot t")),
+        (labels, _("TwoLayerNet.accuracy(x, labels) with integer labels")),
+    ):
+        try:
+            got = net.accuracy(x, t)
+        except StudentCodeError as exc:
+            accuracy_raised(exc, t, what)
+            raise
+        name_the_mistake(got, want, what, accuracy_mistakes(want, len(x)))
+        expect_number(got, want, what, atol=1e-12)
 
 
 def test_numerical_gradient_of_the_output_bias(student):

@@ -4,10 +4,13 @@ submission that ends worker after worker becomes an error row while the rest fin
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from test_batch import GOOD, SUITE, make_submissions, rows
@@ -15,7 +18,7 @@ from test_journal import journal
 
 from grader.sandbox import namespace_problem
 
-from conftest import ROOT, grade
+from conftest import ROOT, WAIT, grade
 
 pytest.importorskip("distributed", reason='Dask comes with pip install -e ".[dev]"')
 
@@ -99,3 +102,42 @@ def test_grade_worker_refuses_to_start_without_namespace_isolation(tmp_path):
     assert run.code == 2
     assert run.stderr.startswith("grade: error: a grading worker needs namespace isolation, which cannot run here: ")
     assert run.stderr.count("\n") == 1
+
+
+def start(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, *args], cwd=ROOT, start_new_session=True)
+
+
+@pytest.mark.skipif(namespace_problem() is not None, reason="grade worker runs only where namespace isolation does")
+def test_grade_worker_serves_a_scheduler_in_namespace_isolation(toy_course, tmp_path):
+    root = toy_course(SUITE, {"toy": GOOD}, "call_seconds: 1")
+    folder = make_submissions(root)
+    address_file = tmp_path / "scheduler.json"
+    scheduler = start(
+        "-m",
+        "distributed.cli.dask_scheduler",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--no-dashboard",
+        "--scheduler-file",
+        str(address_file),
+    )
+    started = [scheduler]
+    try:
+        deadline = time.monotonic() + WAIT
+        while not address_file.exists() and scheduler.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)  # the scheduler writes its address once it listens
+        address = json.loads(address_file.read_text())["address"]
+        started.append(start("-m", "grader", "worker", "--scheduler", address, "--nworkers", "1"))
+        base = ("batch", str(folder), "--course", str(root), "--seed", "5")
+        run = grade(*base, "--out", str(tmp_path / "cluster"), "--cluster", address)  # isolation: the worker's
+        assert run.code == 0, run.stderr
+        assert grade(*base, "--out", str(tmp_path / "local"), "-j", "1", "--isolation", "namespace").code == 0
+        assert (tmp_path / "cluster" / "grades.csv").read_text() == (tmp_path / "local" / "grades.csv").read_text()
+        assert {line["report"]["isolation"] for line in journal(tmp_path / "cluster")} == {"namespace"}
+    finally:
+        for process in reversed(started):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=WAIT)

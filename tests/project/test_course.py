@@ -59,7 +59,7 @@ def test_validate_catches_every_known_mistake():
     row = next(i for i, line in enumerate(lines) if line.startswith("differentiation__forward_difference "))
     assert lines[row].split()[1:3] == [
         "15/15",
-        "2.73/10",
+        "3/10",
     ]  # the table: points per exercise, losses then differentiation
     assert lines[row + 1].strip().startswith("caught by: test_derivative_of_cube,")  # which tests caught it
 

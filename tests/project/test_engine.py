@@ -101,7 +101,7 @@ def test_a_misspelled_function_is_named_with_the_closest_existing_name(toy_cours
 
 def test_a_missing_module_is_named(toy_course):
     status = statuses(check_toy(toy_course(SUITE, {})))
-    assert status["test_good"] == ("error", "good: toy.py is missing")
+    assert status["test_good"] == ("error", "toy.py is missing")
 
 
 def test_printed_output_stays_out_of_the_json(toy_course):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from grader.course import load_course
+from grader.packaging import public_course_yaml
 from grader.validate import load_mutants, mutated_copy
 
 from conftest import ROOT, grade
@@ -92,12 +93,12 @@ def test_one_mistake_reads_as_one_line(tmp_path):
 
 
 def test_a_folder_of_misnamed_notebooks_is_one_error(tmp_path):
-    for name in ("losses_aufgabe.ipynb", "gradient (1).ipynb"):
+    for name in ("losses_aufgabe.ipynb", "gradient_copy.ipynb"):
         (tmp_path / name).write_text('{"cells": []}')
     run = grade("check", str(tmp_path))
     assert run.code == 2 and run.stdout == ""
     assert run.stderr.count("\n") == 1 and "is missing" not in run.stderr
-    assert "(gradient (1).ipynb, losses_aufgabe.ipynb) but none is named as an exercise's" in run.stderr
+    assert "(gradient_copy.ipynb, losses_aufgabe.ipynb) but none is named as an exercise's" in run.stderr
     assert "name them as published (01_losses.ipynb, 02_differentiation.ipynb," in run.stderr
 
 
@@ -228,10 +229,9 @@ def test_correct_styles_keep_full_marks(tmp_path, style):
 def course_copy(tmp_path):
     """The course without its solutions and hidden suites, as students have it (hints and last check live here)."""
     copy = tmp_path / "course"
-    for part in ("course.yaml", "tests/public", "exercises"):
-        source, target = ROOT / part, copy / part
-        target.parent.mkdir(parents=True, exist_ok=True)
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, target)
+    for part in ("tests/public", "exercises"):
+        shutil.copytree(ROOT / part, copy / part)
+    (copy / "course.yaml").write_text(public_course_yaml(load_course(ROOT)), encoding="utf-8")
     return copy
 
 

@@ -31,6 +31,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from grader.course import load_course
+from grader.packaging import public_course_yaml
+
 from conftest import ROOT, WAIT, Output, Run, grade
 
 pytestmark = pytest.mark.skipif(
@@ -204,7 +207,7 @@ def test_grade_watch_checks_a_saved_module_and_stops_on_ctrl_c(stripped, tmp_pat
     root = tmp_path / "course"
     for part in ("tests/public", "exercises"):
         shutil.copytree(ROOT / part, root / part)
-    shutil.copy(ROOT / "course.yaml", root)
+    (root / "course.yaml").write_text(public_course_yaml(load_course(ROOT)), encoding="utf-8")
     command = [stripped, "-m", "grader", "watch"]
     process = subprocess.Popen(
         command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, encoding="utf-8", env=ENV

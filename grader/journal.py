@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
 
+import grader
 from grader.batch import Entry, Outcome
 from grader.course import COURSE_FILE, Course
 from grader.errors import GradingError
@@ -33,8 +34,11 @@ def course_files(course: Course) -> list[Path]:
 
 
 def course_digest(course: Course) -> str:
-    """The course's hash: its files' paths (relative to the course) and contents."""
-    return _digest((p.relative_to(course.root).as_posix(), p) for p in course_files(course))
+    """The course's hash: its files' paths (relative to the course) and contents, and the grader's own files, which
+    decide the grades as much (a journal of an older grader is not resumed, nor merged with a newer one's)."""
+    package = Path(grader.__file__).parent
+    own = [(f"grader/{p.relative_to(package).as_posix()}", p) for p in submission_files(package)]
+    return _digest([*((p.relative_to(course.root).as_posix(), p) for p in course_files(course)), *own])
 
 
 def content_digest(path: Path) -> str:

@@ -8,6 +8,7 @@ graded again. A line cut short by a kill is dropped on the next run, and its sub
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -158,6 +159,37 @@ def grade_journaled(
     """The outcomes of ENTRIES, in their order: those in OUT's journal as they are, the others graded by GRADE
     (each distinct content once) and journaled as each finishes. ON_DONE is called once for every entry."""
     out.mkdir(parents=True, exist_ok=True)
+    with _only_writer(out / JOURNAL):
+        return _grade_journaled(course, entries, seed, out, grade, on_done)
+
+
+@contextlib.contextmanager
+def _only_writer(path: Path) -> Iterator[None]:
+    """Hold PATH's lock while a batch writes it: two batches into one directory would interleave their lines
+    (POSIX; elsewhere nothing stops it)."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with path.open("a") as lock:  # the journal itself: no file of its own to leave behind
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise GradingError(
+                _("another grade batch is writing {path}: wait for it to end").format(path=shown(path))
+            ) from None
+        yield
+
+
+def _grade_journaled(
+    course: Course,
+    entries: list[Entry],
+    seed: int,
+    out: Path,
+    grade: Callable[[list[Entry], Callable[[Outcome], None]], None],
+    on_done: Callable[[Outcome], None],
+) -> list[Outcome]:
     journal = Journal(out / JOURNAL, course_digest(course), seed)
     outcomes: dict[str, Outcome] = {}
     contents: dict[str, str] = {}

@@ -10,9 +10,15 @@ import subprocess
 import sys
 import time
 
+import pytest
 from test_batch import GOOD, SUITE, make_submissions, rows
 
 from conftest import ROOT, WAIT, grade
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 SLOW = "import time\ndef one():\n    time.sleep(1); return 1\ndef two(): return 2\n"
 
@@ -105,3 +111,17 @@ def test_merge_refuses_batches_of_another_seed_or_course(toy_course, tmp_path):
     assert changed.code == 2 and "holds grades of another version of the course" in changed.stderr
     bad = grade("batch", str(tmp_path / "subs"), "--out", str(tmp_path / "z"), "--course", str(root), "--shard", "0/3")
     assert bad.code == 2 and bad.stderr == "grade: error: --shard 0/3: expected I/N with 1 <= I <= N, e.g. 3/40\n"
+
+
+@pytest.mark.skipif(fcntl is None, reason="the journal's lock is POSIX's flock")
+def test_a_second_batch_into_the_same_directory_is_refused_while_the_first_runs(toy_course, tmp_path):
+    root = toy_course(SUITE, {"toy": GOOD})
+    (tmp_path / "subs" / "alice").mkdir(parents=True)
+    (tmp_path / "subs" / "alice" / "toy.py").write_text(GOOD)
+    (tmp_path / "out").mkdir()
+    with (tmp_path / "out" / "results.jsonl").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a running batch holds it
+        run = grade("batch", str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--course", str(root))
+    assert run.code == 2
+    assert run.stderr.startswith("grade: error: another grade batch is writing ") and run.stderr.count("\n") == 1
+    assert batch(tmp_path / "subs", tmp_path / "out", root).code == 0  # once it has ended

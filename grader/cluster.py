@@ -159,12 +159,14 @@ def grade_on_cluster(
 
 
 def _grade_windowed(client: Client, plugin: str, entries: list[Entry], on_done: Callable[[Outcome], None]) -> None:
-    """Keep about IN_FLIGHT_PER_SLOT submissions per slot on the cluster, sending the next as each one ends."""
+    """Keep about IN_FLIGHT_PER_SLOT submissions per slot the cluster has (now: workers may come and go) on it,
+    sending more as each one ends."""
     remaining = iter(entries)
-    names: dict[str, str] = {}
+    names: dict[str, str] = {}  # the submissions out, by task key
     window = as_completed()
 
-    def send_next() -> None:
+    def send_next() -> bool:
+        """Send the next submission that can be packed (those that cannot are error rows); False when none is left."""
         for entry in remaining:
             try:
                 member, payload = pack_entry(entry)
@@ -174,15 +176,19 @@ def _grade_windowed(client: Client, plugin: str, entries: list[Entry], on_done: 
             future = client.submit(grade_remote, plugin, entry.name, member, payload, key=f"grade-{uuid.uuid4().hex}")
             names[future.key] = entry.name
             window.add(future)
-            return
+            return True
+        return False
 
-    slots = max(sum(client.nthreads().values()), 1)
-    for _slot in range(IN_FLIGHT_PER_SLOT * slots):
-        send_next()
+    def top_up() -> None:
+        wanted = IN_FLIGHT_PER_SLOT * max(sum(client.nthreads().values()), 1)
+        while len(names) < wanted and send_next():
+            pass
+
+    top_up()
     for future in window:
         on_done(_outcome(future, names.pop(future.key)))
         future.release()
-        send_next()
+        top_up()
 
 
 def _outcome(future, name: str) -> Outcome:

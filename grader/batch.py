@@ -58,7 +58,7 @@ class Outcome:
     feedback: str = ""
     error: str = ""
     notes: list[str] = field(default_factory=list)
-    final: bool = True  # False when the grader failed, not the submission (a worker that could not start): retried
+    final: bool = True  # False when the grader failed or may have (a worker that could not start): graded again
 
 
 def find_entries(paths: list[Path], course: Course, scratch: Path) -> list[Entry]:
@@ -226,7 +226,8 @@ class Slot:
             )
         if not answer or not answer[0]:
             self.close()
-            return Outcome(entry.name, "error", error=_("the grading process died"))
+            # not journaled: the slot may have died of the grader's environment, not of the submission
+            return Outcome(entry.name, "error", error=_("the grading process died"), final=False)
         result = json.loads(answer[0])
         if "error" in result:
             return Outcome(entry.name, "error", error=result["error"], final=result.get("final", True))

@@ -103,6 +103,8 @@ def test_a_submission_that_kills_its_grader_is_marked_error_and_the_rest_go_on(t
     assert grades["killer"]["status"] == "error" and grades["killer"]["total"] == ""
     assert grades["killer"]["notes"] == "the grading process died"
     assert grades["good"]["total"] == grades["other"]["total"] == "10"
+    journaled = [json.loads(line)["name"] for line in (out / "results.jsonl").read_text().splitlines()]
+    assert sorted(journaled) == ["good", "other"]  # a slot that died may be the grader's fault: graded again next run
 
 
 def notebook(source: str) -> str:

@@ -29,6 +29,7 @@ from grader import submissions
 from grader.course import Course
 from grader.errors import GradingError
 from grader.i18n import _
+from grader.runner import SEED_VARIABLE
 from grader.terminal import shown
 
 MAX_UNZIPPED = 50 * 1024 * 1024
@@ -187,22 +188,22 @@ class Slot:
     """One grading process, restarted whenever it dies or overruns a submission's time."""
 
     def __init__(self, course: Course, seed: int, isolation: str | None) -> None:
-        self.command = [
-            sys.executable,
-            "-m",
-            "grader.batch",
-            "--slot",
-            str(course.root),
-            str(seed),
-            isolation or "auto",
-        ]
+        self.command = [sys.executable, "-m", "grader.batch", "--slot", str(course.root), isolation or "auto"]
+        # The seed goes in the environment, which only the slot's own uid can read (/proc/PID/environ); a command
+        # line is readable by every uid, and so by student code in uid isolation.
+        self.env = {**os.environ, SEED_VARIABLE: str(seed)}
         self.timeout = course.limits.submission_seconds + 30
         self.process: subprocess.Popen | None = None
 
     def start(self) -> subprocess.Popen:
         if self.process is None or self.process.poll() is not None:
             self.process = subprocess.Popen(
-                self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+                self.command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                env=self.env,
             )
         return self.process
 
@@ -351,4 +352,4 @@ def scratch_dir() -> Iterator[Path]:
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--slot"]:
-    serve_slot(Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+    serve_slot(Path(sys.argv[2]), int(os.environ[SEED_VARIABLE]), sys.argv[3])

@@ -105,8 +105,21 @@ class Session:
         if self._staged is None:
             self._staged = self._stack.enter_context(staged(self.submission, self.isolation))
         if self.worker is None:
-            self.worker = start_worker(self._staged, self.limits, self.isolation)
+            try:
+                self.worker = start_worker(self._staged, self.limits, self.isolation)
+            except OSError as exc:
+                self.fatal = WorkerStartError(self._cannot_start(f"{type(exc).__name__}: {exc}"))
+                raise self.fatal from None
             self._greeted = False
+
+    def _cannot_start(self, reason: str) -> str:
+        """Why no worker could start, and in uid isolation what an unprivileged uid must be able to read."""
+        message = _("the process that runs student code could not start: {reason}").format(reason=reason)
+        if self.isolation.mode == "uid":
+            message += " " + _("(in uid isolation, {python} and its libraries must be readable by every user)").format(
+                python=sys.executable
+            )
+        return message
 
     def _greet(self) -> None:
         """Wait for a new worker's first frame; a worker that dies before it is the grader's problem, not the
@@ -118,9 +131,7 @@ class Session:
         except wire.WireError:
             printed = worker.take_output(settle=True)[0].decode(errors="replace").strip().splitlines()
             hello = {"fatal": printed[-1] if printed else _("it ended without a word")}
-            self.fatal = WorkerStartError(
-                _("the process that runs student code could not start: {reason}").format(reason=hello["fatal"])
-            )
+            self.fatal = WorkerStartError(self._cannot_start(hello["fatal"]))
         finally:
             self._watchdog.disarm()
         if self.fatal is None and hello.get("fatal"):

@@ -118,3 +118,35 @@ def test_namespaces_without_root_hide_the_course_even_where_others_may_read_it(p
     assert spied["solutions"] == spied["hidden"] == "FileNotFoundError"
     assert spied["write"] in ("FileNotFoundError", "OSError", "PermissionError")
     assert spied["inet"] == "PermissionError"
+
+
+def test_in_uid_isolation_no_process_shows_the_seed_on_its_command_line(place):
+    """Other uids may read every process's command line (/proc/PID/cmdline): the seed must not be on one."""
+    course, submission = spied_course(place, "cmdline", readable_by_others=False)
+    (submission / "losses.py").write_text(
+        textwrap.dedent("""
+        import os
+
+        def sum_squared_error(y, t):
+            lines = []
+            for pid in filter(str.isdigit, os.listdir("/proc")):
+                try:
+                    lines.append(open(f"/proc/{pid}/cmdline", "rb").read())
+                except OSError:
+                    pass
+            raise RuntimeError("seen=" + str(any(b"918273645" in line for line in lines)) + f" of {len(lines)}")
+
+        def cross_entropy_error(y, t):
+            return 0.0
+        """)
+    )
+    entries = place / "cmdline" / "entries"
+    entries.mkdir()
+    shutil.move(str(submission), entries / "ann")
+    out = place / "cmdline" / "out"
+    env = {"PATH": os.environ["PATH"], "GRADE_LANG": "en", "HOME": str(place), "GRADE_SEED": "918273645"}
+    command = [str(place / "venv/bin/grade"), "batch", str(entries), "--out", str(out), "--course", str(course)]
+    done = subprocess.run([*command, "--isolation", "uid"], capture_output=True, text=True, env=env, cwd=place)
+    assert done.returncode in (0, 1), done.stderr
+    feedback = (out / "feedback" / "ann.md").read_text()
+    assert "seen=False of " in feedback, feedback

@@ -26,13 +26,13 @@ def slot_answers(course_root, paths) -> list[dict]:
     """Send PATHS to one real slot process, one request a line, and return its answers."""
     requests = "".join(json.dumps({"name": p.name, "path": str(p)}) + "\n" for p in paths)
     done = subprocess.run(
-        [sys.executable, "-m", "grader.batch", "--slot", str(course_root), SEED, "process"],
+        [sys.executable, "-m", "grader.batch", "--slot", str(course_root), "process"],
         input=requests,
         capture_output=True,
         text=True,
         timeout=300,
         cwd=ROOT,
-        env={**os.environ, "GRADE_LANG": "en"},
+        env={**os.environ, "GRADE_LANG": "en", "GRADE_SEED": SEED},  # the seed is never on a command line
     )
     assert done.returncode == 0, done.stderr
     return [json.loads(line) for line in done.stdout.splitlines()]

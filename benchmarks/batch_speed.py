@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.course import load_course
-from grader.validate import load_mutants, mutated_copy
+from grader.authoring.validate import load_mutants, mutated_copy
+from grader.model.course import load_course
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from grader.errors import GradingError
+from grader.core.errors import GradingError
 
 COMMANDS = {
     "batch": "grader.commands.batch:batch",
@@ -38,8 +38,8 @@ class GradeGroup(click.Group):
         return getattr(importlib.import_module(module), attribute)
 
     def invoke(self, ctx: click.Context):
-        from grader import i18n
-        from grader.i18n import _
+        from grader.core import i18n
+        from grader.core.i18n import _
 
         i18n.use(None)  # the environment's language, until a command's --lang says otherwise
         try:
@@ -68,7 +68,7 @@ def cli() -> None:
 
 
 def main() -> None:
-    from grader.terminal import never_fail_to_encode
+    from grader.core.terminal import never_fail_to_encode
 
     never_fail_to_encode()
     cli(prog_name="grade")

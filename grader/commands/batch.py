@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, lang_option, load, out_option
-from grader.i18n import _, ngettext
-from grader.sandbox import MODES
-from grader.terminal import shown
+from grader.core.i18n import _, ngettext
+from grader.core.terminal import shown
+from grader.grading.sandbox import MODES
 
 
 @click.command()
@@ -38,8 +38,8 @@ def batch(
     grades.csv. The same seed gives the same grades.csv. Exit status 1 when any submission could not be
     graded, else 0.
     """
-    from grader import batch as batching
-    from grader import runner
+    from grader.grading import batch as batching
+    from grader.grading import runner
 
     course = load(course_dir)
     seed = runner.resolve_seed(course, seed)

@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from grader.commands import course_option, lang_option, load
-from grader.errors import GradingError
-from grader.i18n import _
+from grader.core.errors import GradingError
+from grader.core.i18n import _
 
 STATE_FILE = ".grade-hints.json"
 

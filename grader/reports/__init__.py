@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib
 import json
 
-from grader.results import GradeReport
-from grader.submissions import Submission
+from grader.intake.submissions import Submission
+from grader.model.results import GradeReport
 
 FORMATS = ("text", "json", "junit", "gradescope", "markdown", "exercism")
 MANY_FORMATS = ("text", "json")  # the formats that report on several students at once

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from grader.i18n import _, ngettext
-from grader.results import GradeReport, points
+from grader.core.i18n import _, ngettext
+from grader.model.results import GradeReport, points
 
 
 def render(report: GradeReport, color: bool = False) -> str:

@@ -1,6 +1,6 @@
 """Hidden checks for sigmoid and softmax on random arrays, compared with the reference."""
 
-from grader.i18n import _
+from grader.core.i18n import _
 from grader.testing import expect_array
 
 

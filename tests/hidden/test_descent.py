@@ -4,8 +4,8 @@ on x0² + x1², and random bowls and domes compared with the reference."""
 import numpy as np
 import pytest
 
-from grader import probes
-from grader.i18n import _
+from grader.core.i18n import _
+from grader.sandboxed import probes
 from grader.testing import Fn, Unseen, expect_array, fail, fmt, is_close
 
 START = np.array([-3.0, 4.0])

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from grader import probes
-from grader.i18n import _
-from grader.remote import StudentCodeError
+from grader.core.i18n import _
+from grader.grading.remote import StudentCodeError
+from grader.sandboxed import probes
 from grader.testing import Fn, expect_array, fail, fmt, is_close, unseen_function
 
 H = 1e-4

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from grader.i18n import _
+from grader.core.i18n import _
 from grader.testing import expect_number, fail, is_close
 
 

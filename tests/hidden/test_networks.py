@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from grader.i18n import _
+from grader.core.i18n import _
 from grader.testing import blobs, expect_array, expect_number, fail
 
 KEYS = ["W1", "W2", "b1", "b2"]

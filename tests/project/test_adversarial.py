@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.sandbox import namespace_problem
+from grader.grading.sandbox import namespace_problem
 
 from conftest import ROOT, grade
 

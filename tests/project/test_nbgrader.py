@@ -19,10 +19,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from grader.authoring import BEGIN, END
-from grader.course import load_course
-from grader.notebooks import answer_release
-from grader.runner import collect
+from grader.authoring.markers import BEGIN, END
+from grader.grading.runner import collect
+from grader.model.course import load_course
+from grader.publishing.notebooks import answer_release
 
 from conftest import ROOT, grade
 

@@ -1,4 +1,4 @@
-"""`grade plot` and grader.plotting: the student's own code drawn through the worker, beside the reference.
+"""`grade plot` and grader.tools.plotting: the student's own code drawn through the worker, beside the reference.
 
 The traces are checked as numbers (the picture is drawn from them); the PNGs are checked to be real images.
 """
@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import plotting
-from grader.course import load_course
-from grader.errors import GradingError
-from grader.reference import Reference
-from grader.remote import Session
+from grader.core.errors import GradingError
+from grader.grading.reference import Reference
+from grader.grading.remote import Session
+from grader.model.course import load_course
+from grader.tools import plotting
 
 from conftest import ROOT, grade
 
@@ -119,7 +119,7 @@ def test_a_descent_that_returns_a_history_is_named(descent_in_worker):
 
 def test_the_training_curve_of_the_reference_run_in_the_worker_matches_the_reference_here(submission):
     """The worker seeds np.random before each call; so does the reference's side: the same code, the same curve."""
-    from grader.pictures import _seeded
+    from grader.tools.pictures import _seeded
 
     session = Session(submission().resolve(), COURSE.limits, COURSE.seed)
     try:
@@ -195,7 +195,7 @@ def test_grade_check_never_imports_matplotlib():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")]
-    assert "grader.runner" in imported  # the check ran, and importtime saw its imports
+    assert "grader.grading.runner" in imported  # the check ran, and importtime saw its imports
     assert not [name for name in imported if name.split(".")[0] == "matplotlib"]
 
 
@@ -221,7 +221,7 @@ def test_the_published_notebooks_show_the_pictures_in_a_kernel(tmp_path: Path, m
     import nbformat
     from nbclient import NotebookClient
 
-    from grader.notebooks import Tests, source_notebook
+    from grader.publishing.notebooks import Tests, source_notebook
 
     for exercise in COURSE.exercises:
         nbformat.write(source_notebook(COURSE, exercise, Tests([], [], 0.0)), tmp_path / f"{exercise.id}.ipynb")
@@ -237,7 +237,7 @@ def test_the_published_notebooks_show_the_pictures_in_a_kernel(tmp_path: Path, m
 
 
 def _training_xlabel(lang: str) -> str:
-    from grader import i18n
+    from grader.core import i18n
 
     i18n.use(lang)
     try:

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from grader.i18n import _
+from grader.core.i18n import _
 from grader.testing import expect_array, fail, is_close
 
 BOOK_SCORES = np.array([0.3, 2.9, 4.0])

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from grader.i18n import _
+from grader.core.i18n import _
 from grader.testing import Fn, expect_array, expect_number, fail, is_close
 
 

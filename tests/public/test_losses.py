@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from grader.i18n import _
+from grader.core.i18n import _
 from grader.testing import as_number, expect_number, fail, is_close
 
 # The book's example (4.2.1): class 2 is correct; Y_GOOD gives it 0.6, Y_BAD only 0.1.

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from grader.i18n import _
+from grader.core.i18n import _
 from grader.testing import blobs, expect_array, expect_number, fail
 
 BOOK_W = np.array([[0.47355232, 0.9977393, 0.84668094], [0.85557411, 0.03563661, 0.69422093]])

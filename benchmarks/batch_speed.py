@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from grader.course import load_course
-from grader.validate import load_mutants, mutated_copy
+from grader.authoring.validate import load_mutants, mutated_copy
+from grader.model.course import load_course
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,7 +16,7 @@ LANGS = ("en", "de", "ja")
 PARSE = """
 import time
 started = time.perf_counter()
-from grader import i18n
+from grader.core import i18n
 sizes = [len(i18n._catalog({lang!r}, domain)) for domain in ("grader", "course")]
 print(time.perf_counter() - started, *sizes)
 """

@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.course import load_course
-from grader.notebooks import answer_release
-from grader.validate import load_mutants
+from grader.authoring.validate import load_mutants
+from grader.model.course import load_course
+from grader.publishing.notebooks import answer_release
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "chapter4"

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from grader.errors import GradingError
+from grader.core.errors import GradingError
 
 EXIT_INTERRUPTED = 130  # as a shell reports a command ended by Ctrl+C (128 + SIGINT)
 
@@ -42,8 +42,8 @@ class GradeGroup(click.Group):
         return getattr(importlib.import_module(module), attribute)
 
     def invoke(self, ctx: click.Context):
-        from grader import i18n
-        from grader.i18n import _
+        from grader.core import i18n
+        from grader.core.i18n import _
 
         i18n.use(None)  # the environment's language, until a command's --lang says otherwise
         try:
@@ -75,7 +75,7 @@ def cli() -> None:
 
 
 def main() -> None:
-    from grader.terminal import never_fail_to_encode
+    from grader.core.terminal import never_fail_to_encode
 
     never_fail_to_encode()
     cli(prog_name="grade")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from grader.i18n import LANGUAGES
+from grader.core.i18n import LANGUAGES
 
 EXIT_PASSED, EXIT_FAILED = 0, 1
 
@@ -25,14 +25,14 @@ def out_option(help: str):
 
 def load(course_dir: Path | None):
     """The course at --course, else the nearest course.yaml at or above the working directory."""
-    from grader.course import find_course, load_course
+    from grader.model.course import find_course, load_course
 
     return load_course(course_dir.resolve() if course_dir else find_course(Path.cwd()))
 
 
 def _use_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
-    from grader import i18n
-    from grader.terminal import speak
+    from grader.core import i18n
+    from grader.core.terminal import speak
 
     return speak(i18n.use(value))
 

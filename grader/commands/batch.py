@@ -10,11 +10,11 @@ from pathlib import Path
 import click
 
 from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, lang_option, load, out_option
-from grader.errors import GradingError
-from grader.i18n import _, ngettext
-from grader.sandbox import MODES
-from grader.shard import in_shard, parse_shard
-from grader.terminal import shown
+from grader.core.errors import GradingError
+from grader.core.i18n import _, ngettext
+from grader.core.terminal import shown
+from grader.grading.sandbox import MODES
+from grader.grading.shard import in_shard, parse_shard
 
 
 @click.command()
@@ -62,15 +62,15 @@ def batch(
     missing is graded. Exit status 1 when any entry could not be graded, else 0.
     """
     from grader import batch as batching
-    from grader import runner
-    from grader.journal import grade_journaled
+    from grader.grading import runner
+    from grader.grading.journal import grade_journaled
 
     def grade(todo: list[batching.Entry], done: Callable[[batching.Outcome], None]) -> None:
         if cluster is None:
             batching.grade_all(course, todo, seed, isolation, jobs, done)
             return
         try:
-            from grader.cluster import grade_on_cluster
+            from grader.grading.cluster import grade_on_cluster
         except ImportError:
             raise GradingError(_("--cluster needs Dask: pip install 'dlfs-ch4-grader[cluster]'")) from None
         grade_on_cluster(cluster, course, todo, seed, isolation, done)

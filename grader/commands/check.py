@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, lang_option, load
-from grader.errors import GradingError
-from grader.i18n import _
+from grader.core.errors import GradingError
+from grader.core.i18n import _
+from grader.core.terminal import shown, use_color
+from grader.grading.sandbox import MODES
 from grader.reports import FORMATS
-from grader.sandbox import MODES
-from grader.terminal import shown, use_color
 
 
 @click.command()
@@ -51,8 +51,10 @@ def check(
     Exit status: 0 when every test passed (or the score reached --min-score), 1 when some failed,
     2 when grading could not run.
     """
-    from grader import last_check, runner, submissions
+    from grader.grading import runner
+    from grader.intake import submissions
     from grader.reports import MANY_FORMATS, render_all
+    from grader.tools import last_check
 
     course = load(course_dir)
     submission = path if path is not None else course.exercises_dir

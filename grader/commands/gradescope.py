@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from grader.commands import course_option, lang_option, load
-from grader.i18n import _
-from grader.terminal import shown
+from grader.core.i18n import _
+from grader.core.terminal import shown
 
 
 @click.command()
@@ -27,7 +27,7 @@ def gradescope(out: Path, seed: int | None, course_dir: Path | None) -> None:
     """Build the Gradescope autograder zip OUT: setup.sh and run_autograder at its root, the grader, and the course
     with its hidden suites and solutions. On Gradescope every submission (modules or notebooks, flat or in a folder)
     is graded into results.json; where bubblewrap runs, student code cannot see the course."""
-    from grader.gradescope_bundle import build
+    from grader.publishing.gradescope_bundle import build
 
     course = load(course_dir)
     seed = secrets.randbelow(2**31) if seed is None else seed

@@ -11,10 +11,10 @@ from pathlib import Path
 import click
 
 from grader.commands import course_option, lang_option, load
-from grader.course import Course
-from grader.errors import GradingError
-from grader.i18n import _
-from grader.results import GradeReport
+from grader.core.errors import GradingError
+from grader.core.i18n import _
+from grader.model.course import Course
+from grader.model.results import GradeReport
 
 STATE_FILE = ".grade-hints.json"
 
@@ -27,7 +27,7 @@ STATE_FILE = ".grade-hints.json"
 @lang_option
 def hint(exercise: str | None, show_all: bool, reset: bool, course_dir: Path | None) -> None:
     """Show the next hint for EXERCISE (default: the next exercise to do; run again for the one after)."""
-    from grader import last_check
+    from grader.tools import last_check
 
     course = load(course_dir)
     exercise = exercise or _next_exercise(course)
@@ -64,7 +64,8 @@ def _read_state(path: Path) -> dict[str, dict]:
 def _next_exercise(course: Course) -> str:
     """The first exercise not done yet by the public tests of exercises/ (that check is remembered, so its
     first failure orders the hints); the last one when all are done."""
-    from grader import last_check, progress, runner
+    from grader.grading import runner
+    from grader.tools import last_check, progress
 
     found = progress.standings(course, course.exercises_dir, runner.resolve_seed(course, None))
     last_check.remember(course, GradeReport(course.title, 0, "", [s.result for s in found]))

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from grader.commands import course_option, lang_option, load
-from grader.i18n import _, course_text, ngettext
-from grader.terminal import mark, pad, shown, use_color, width
+from grader.core.i18n import _, course_text, ngettext
+from grader.core.terminal import mark, pad, shown, use_color, width
 
 _MARKS = {"done": ("passed", "green"), "in progress": ("failed", "yellow"), "not started": ("todo", None)}
 
@@ -20,7 +20,8 @@ _MARKS = {"done": ("passed", "green"), "in progress": ("failed", "yellow"), "not
 @lang_option
 def list_exercises(path: Path | None, seed: int | None, course_dir: Path | None) -> None:
     """Show your progress through the course in PATH (default: the course's exercises/), by the public tests."""
-    from grader import progress, runner
+    from grader.grading import runner
+    from grader.tools import progress
 
     course = load(course_dir)
     submission = path if path is not None else course.exercises_dir

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from grader.commands import course_option, lang_option, load, out_option
-from grader.i18n import ngettext
-from grader.terminal import shown
+from grader.core.i18n import ngettext
+from grader.core.terminal import shown
 
 
 @click.command()
@@ -22,7 +22,7 @@ def merge(dirs: tuple[Path, ...], out: Path, course_dir: Path | None) -> None:
     One row per student; batches of another version of the course or another seed are refused.
     """
     from grader import batch as batching
-    from grader import journal
+    from grader.grading import journal
 
     course = load(course_dir)
     lines = journal.merge([d / journal.JOURNAL for d in dirs], journal.course_digest(course))

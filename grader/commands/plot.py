@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from grader.commands import course_option, lang_option, load
-from grader.errors import GradingError
-from grader.i18n import _
-from grader.terminal import shown
+from grader.core.errors import GradingError
+from grader.core.i18n import _
+from grader.core.terminal import shown
 
 
 @click.command()
@@ -39,7 +39,8 @@ def plot(
     descent: the paths of your gradient_descent on the contour plot of x0² + x1² from (-3, 4), one per
     learning rate. training: the loss curve of your TwoLayerNet trained with your train on a small data set.
     """
-    from grader import pictures, plotting, runner
+    from grader.grading import runner
+    from grader.tools import pictures, plotting
 
     if lrs and picture != "descent":
         raise GradingError(_("--lr is for `grade plot descent` only"))

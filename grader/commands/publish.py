@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from grader.commands import course_option, lang_option, load, out_option
-from grader.i18n import _
-from grader.terminal import shown
+from grader.core.i18n import _
+from grader.core.terminal import shown
 
 
 @click.command()
@@ -28,7 +28,7 @@ def publish(out: Path, assignment: str, seed: int | None, course_dir: Path | Non
 
     Needs the instructor extra: pip install "dlfs-ch4-grader[instructor]".
     """
-    from grader.publish import publish as write_course_directory
+    from grader.publishing.publish import publish as write_course_directory
 
     course = load(course_dir)
     for notebook in write_course_directory(course, out, assignment, seed):

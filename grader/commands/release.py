@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from grader.commands import course_option, lang_option, load, out_option
-from grader.i18n import _
-from grader.terminal import shown
+from grader.core.i18n import _
+from grader.core.terminal import shown
 
 
 @click.command()
@@ -25,8 +25,8 @@ def release(out: Path, instructor_workflow: Path | None, course_dir: Path | None
     """Write the students' repository to OUT: the stubs, the public suites, a course.yaml without secrets, the grader,
     a README and a GitHub Actions workflow that runs `grade check` on every push. Nothing of the solutions or the
     hidden suites goes into OUT."""
-    from grader.release import release as write_release
-    from grader.release import write_instructor_workflow
+    from grader.publishing.release import release as write_release
+    from grader.publishing.release import write_instructor_workflow
 
     course = load(course_dir)
     files = write_release(course, out)

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, lang_option, load
-from grader.errors import GradingError
-from grader.i18n import _
-from grader.terminal import shown
+from grader.core.errors import GradingError
+from grader.core.i18n import _
+from grader.core.terminal import shown
 
 
 @click.command()
@@ -19,7 +19,7 @@ from grader.terminal import shown
 @lang_option
 def stubs(only_check: bool, course_dir: Path | None) -> None:
     """Generate exercises/ from solutions/ (instructors): solution blocks become `raise NotImplementedError`."""
-    from grader import authoring
+    from grader.authoring import markers
 
     course = load(course_dir)
     if not course.has_solutions:
@@ -30,7 +30,7 @@ def stubs(only_check: bool, course_dir: Path | None) -> None:
         )
     modules = [e.module for e in course.exercises]
     if only_check:
-        stale = authoring.stale_stubs(course.solutions_dir, course.exercises_dir, modules)
+        stale = markers.stale_stubs(course.solutions_dir, course.exercises_dir, modules)
         for module in stale:
             click.echo(
                 _("{path} is out of date with its solution (run `grade stubs`)").format(
@@ -38,5 +38,5 @@ def stubs(only_check: bool, course_dir: Path | None) -> None:
                 )
             )
         sys.exit(EXIT_FAILED if stale else EXIT_PASSED)
-    for path in authoring.write_stubs(course.solutions_dir, course.exercises_dir, modules):
+    for path in markers.write_stubs(course.solutions_dir, course.exercises_dir, modules):
         click.echo(_("wrote {path}").format(path=shown(path)))

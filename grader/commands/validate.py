@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
+from grader.authoring.validate import Verdict
+from grader.authoring.validate import validate as run_validation
 from grader.commands import EXIT_FAILED, EXIT_PASSED, course_option, lang_option, load
-from grader.i18n import _, ngettext
-from grader.results import points
-from grader.terminal import pad, width
-from grader.validate import Verdict
-from grader.validate import validate as run_validation
+from grader.core.i18n import _, ngettext
+from grader.core.terminal import pad, width
+from grader.model.results import points
 
 
 @click.command()
@@ -21,7 +21,7 @@ from grader.validate import validate as run_validation
 @lang_option
 def validate(seed: int | None, course_dir: Path | None) -> None:
     """Prove the course: the reference passes, stubs earn zero, every mutant in tests/mutants/ is caught."""
-    from grader import runner
+    from grader.grading import runner
 
     course = load(course_dir)
     verdicts = run_validation(course, runner.resolve_seed(course, seed))

@@ -19,7 +19,8 @@ def watch(path: Path | None, seed: int | None, course_dir: Path | None) -> None:
 
     Exits with status 0 on Ctrl+C.
     """
-    from grader import runner, watching
+    from grader.grading import runner
+    from grader.tools import watching
 
     course = load(course_dir)
     target = path if path is not None else course.exercises_dir

@@ -8,9 +8,9 @@ import sys
 import click
 
 from grader.commands import lang_option
-from grader.errors import GradingError
-from grader.i18n import _
-from grader.runner import ISOLATION_VARIABLE
+from grader.core.errors import GradingError
+from grader.core.i18n import _
+from grader.grading.runner import ISOLATION_VARIABLE
 
 
 @click.command()
@@ -29,7 +29,7 @@ def worker(scheduler: str, nworkers: int) -> None:
 
     Refuses to start where namespace isolation cannot run: a cluster grades untrusted code for strangers.
     """
-    from grader.sandbox import namespace_problem
+    from grader.grading.sandbox import namespace_problem
 
     problem = namespace_problem()
     if problem is not None:

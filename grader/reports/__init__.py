@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import importlib
 import json
+from typing import TYPE_CHECKING
 
-from grader.results import GradeReport
-from grader.submissions import Submission
+from grader.model.results import GradeReport
+
+if TYPE_CHECKING:
+    from grader.intake.submissions import Submission
 
 FORMATS = ("text", "json", "junit", "gradescope", "markdown", "exercism")
 MANY_FORMATS = ("text", "json")  # the formats that report on several students at once

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from grader.results import GradeReport
+from grader.model.results import GradeReport
 
 # Hidden tests' results show once the due date has passed; public ones at once.
 VISIBILITY = {"public": "visible", "hidden": "after_due_date"}

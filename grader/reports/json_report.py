@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from grader.results import GradeReport
+from grader.model.results import GradeReport
 
 
 def as_dict(report: GradeReport) -> dict:

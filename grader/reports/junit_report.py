@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from grader.results import GradeReport
+from grader.model.results import GradeReport
 
 
 def render(report: GradeReport, color: bool = False) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from grader.i18n import _, ngettext
+from grader.core.i18n import _, ngettext
+from grader.model.results import GradeReport, points
 from grader.reports.text_report import same_in_more
-from grader.results import GradeReport, points
 
 
 def render(report: GradeReport, color: bool = False) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from grader.i18n import _, ngettext
-from grader.results import ExerciseResult, GradeReport, points
-from grader.terminal import mark
+from grader.core.i18n import _, ngettext
+from grader.core.terminal import mark
+from grader.model.results import ExerciseResult, GradeReport, points
 
 _COLORS = {"passed": "green", "failed": "red", "error": "red", "timeout": "red"}
 _OUTPUT_LINES = 8

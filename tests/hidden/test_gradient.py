@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 
-from grader import probes
-from grader.i18n import _
-from grader.mistakes import (
+from grader.core.i18n import _
+from grader.grading.remote import StudentCodeError
+from grader.sandboxed import probes
+from grader.testing import Fn, expect_array, fail, fmt, is_close, network_idiom, unseen_function
+from grader.testing.mistakes import (
     check_rows_differ,
     gradient_mistakes,
     name_the_mistake,
@@ -13,8 +15,6 @@ from grader.mistakes import (
     refuse_single_index,
     truncated_gradient,
 )
-from grader.remote import StudentCodeError
-from grader.testing import Fn, expect_array, fail, fmt, is_close, network_idiom, unseen_function
 
 H = 1e-4
 # Every h in 1e-6..1e-3 passes; a forward difference (off by h·f''/2 ≥ 5e-5 here) does not.

@@ -2,10 +2,16 @@
 
 import numpy as np
 
-from grader.i18n import _
-from grader.mistakes import accuracy_mistakes, accuracy_raised, name_the_mistake, predict_mistakes, simple_net_mistakes
-from grader.remote import StudentCodeError
+from grader.core.i18n import _
+from grader.grading.remote import StudentCodeError
 from grader.testing import blobs, expect_array, expect_number, fail
+from grader.testing.mistakes import (
+    accuracy_mistakes,
+    accuracy_raised,
+    name_the_mistake,
+    predict_mistakes,
+    simple_net_mistakes,
+)
 
 KEYS = ["W1", "W2", "b1", "b2"]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.sandbox import namespace_problem
+from grader.grading.sandbox import namespace_problem
 
 from conftest import LINUX_ONLY, ROOT, grade
 

@@ -16,7 +16,7 @@ import pytest
 from test_batch import GOOD, SUITE, make_submissions, rows
 from test_journal import journal
 
-from grader.sandbox import namespace_problem
+from grader.grading.sandbox import namespace_problem
 
 from conftest import ROOT, WAIT, grade
 

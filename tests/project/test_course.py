@@ -8,8 +8,8 @@ import sys
 
 import yaml
 
-from grader.course import load_course
-from grader.packaging import public_course_yaml
+from grader.model.course import load_course
+from grader.publishing.packaging import public_course_yaml
 
 from conftest import ROOT, grade
 
@@ -99,8 +99,8 @@ def test_an_exercise_checked_alone_earns_what_it_earns_in_the_whole_course(tmp_p
     """descent uses the student's own gradient when that passes all its tests, else the reference's; the two
     differ in the last bits, which a climbing descent blows up. So `-e descent` (and a notebook's test cell)
     runs the gradient's suites too, unreported, and the same code earns the same points either way."""
-    from grader.course import load_course
-    from grader.validate import load_mutants, mutated_copy
+    from grader.authoring.validate import load_mutants, mutated_copy
+    from grader.model.course import load_course
 
     course = load_course(ROOT)
     mutant = next(m for m in load_mutants(course) if m.path.stem == "descent__climbs")

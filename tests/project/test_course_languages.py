@@ -13,13 +13,13 @@ import polib
 import pytest
 import yaml
 
-from grader import i18n
-from grader.authoring import make_stub
-from grader.course import load_course
-from grader.course_messages import catalog_path, message_ids, untranslated, update_catalog
-from grader.notebooks import PHRASES, source_notebook, task_blocks
-from grader.publish import exercise_tests
-from grader.submissions import notebook_name
+from grader.authoring.markers import make_stub
+from grader.core import i18n
+from grader.intake.submissions import notebook_name
+from grader.model.course import load_course
+from grader.publishing.course_messages import catalog_path, message_ids, untranslated, update_catalog
+from grader.publishing.notebooks import PHRASES, source_notebook, task_blocks
+from grader.publishing.publish import exercise_tests
 
 from conftest import ROOT, grade
 

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from grader.sandbox import namespace_problem
+from grader.grading.sandbox import namespace_problem
 
 from conftest import LINUX_ONLY, grade
 

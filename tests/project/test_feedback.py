@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.course import load_course
-from grader.packaging import public_course_yaml
-from grader.validate import load_mutants, mutated_copy
+from grader.authoring.validate import load_mutants, mutated_copy
+from grader.model.course import load_course
+from grader.publishing.packaging import public_course_yaml
 
 from conftest import ROOT, grade
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.autograder import grading_seed
-from grader.course import load_course
+from grader.model.course import load_course
+from grader.publishing.autograder import grading_seed
 
 from conftest import LINUX_ONLY, ROOT, grade
 

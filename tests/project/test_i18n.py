@@ -12,8 +12,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from grader.course import load_course
-from grader.validate import load_mutants, mutated_copy
+from grader.authoring.validate import load_mutants, mutated_copy
+from grader.model.course import load_course
 
 from conftest import ROOT, Run, grade
 
@@ -41,7 +41,7 @@ def template(tmp_path_factory) -> polib.POFile:
 def test_the_suites_test_descriptions_are_extracted(template):
     ids = {entry.msgid for entry in template}
     assert "The derivative of x³ at 1 is 3 (to 1e-6: the central difference)." in ids  # a docstring's first line
-    assert "{what}: expected shape {want}, got {got}" in ids  # a _() of grader/testing.py
+    assert "{what}: expected shape {want}, got {got}" in ids  # a _() of grader/testing/checks.py
     assert "… {n} more line" in ids  # an ngettext
 
 

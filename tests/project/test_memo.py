@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.memo import Memo, RememberingModule, key_of
-from grader.reference import Reference
+from grader.grading.memo import Memo, RememberingModule, key_of
+from grader.grading.reference import Reference
 from grader.testing import Fn
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -21,11 +21,11 @@ import yaml
 from nbclient import NotebookClient
 
 from grader.authoring import BEGIN, END
-from grader.course import load_course
-from grader.notebooks import answer_release
-from grader.publish import FULL_COURSE
-from grader.runner import collect
-from grader.submissions import notebook_name
+from grader.grading.runner import collect
+from grader.intake.submissions import notebook_name
+from grader.model.course import load_course
+from grader.publishing.notebooks import answer_release
+from grader.publishing.publish import FULL_COURSE
 
 from conftest import ROOT, grade
 

@@ -1,4 +1,4 @@
-"""`grade plot` and grader.plotting: the student's own code drawn through the worker, beside the reference.
+"""`grade plot` and grader.tools.plotting: the student's own code drawn through the worker, beside the reference.
 
 The traces are checked as numbers (the picture is drawn from them); the PNGs are checked to be real images.
 """
@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import plotting
-from grader.course import load_course
-from grader.errors import GradingError
-from grader.reference import Reference
-from grader.remote import Session
+from grader.core.errors import GradingError
+from grader.grading.reference import Reference
+from grader.grading.remote import Session
+from grader.model.course import load_course
+from grader.tools import plotting
 
 from conftest import ROOT, grade
 
@@ -120,7 +120,7 @@ def test_a_descent_that_returns_a_history_is_named(descent_in_worker):
 
 def test_the_training_curve_of_the_reference_run_in_the_worker_matches_the_reference_here(submission):
     """The worker seeds np.random before each call; so does the reference's side: the same code, the same curve."""
-    from grader.pictures import _seeded
+    from grader.tools.pictures import _seeded
 
     session = Session(submission().resolve(), COURSE.limits, COURSE.seed)
     try:
@@ -196,14 +196,14 @@ def test_grade_check_never_imports_matplotlib():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")]
-    assert "grader.runner" in imported  # the check ran, and importtime saw its imports
+    assert "grader.grading.runner" in imported  # the check ran, and importtime saw its imports
     assert not [name for name in imported if name.split(".")[0] == "matplotlib"]
 
 
 def test_a_picture_cell_runs_the_notebooks_code_in_the_worker_with_its_limits(tmp_path: Path, monkeypatch, capsys):
     """A descent that never returns costs the picture cell one call's time limit, and prints one line; under
     nbgrader's autograde the cell runs no student code at all."""
-    from grader.notebooks import PICTURES
+    from grader.publishing.notebooks import PICTURES
 
     course = tmp_path / "course"
     for name in ("tests/public", "tests/hidden", "solutions"):
@@ -238,7 +238,7 @@ def test_the_published_notebooks_show_the_pictures_in_a_kernel(tmp_path: Path, m
     import nbformat
     from nbclient import NotebookClient
 
-    from grader.notebooks import Tests, source_notebook
+    from grader.publishing.notebooks import Tests, source_notebook
 
     for exercise in COURSE.exercises:
         nbformat.write(source_notebook(COURSE, exercise, Tests([], [], [])), tmp_path / f"{exercise.id}.ipynb")
@@ -254,7 +254,7 @@ def test_the_published_notebooks_show_the_pictures_in_a_kernel(tmp_path: Path, m
 
 
 def _training_xlabel(lang: str) -> str:
-    from grader import i18n
+    from grader.core import i18n
 
     i18n.use(lang)
     try:
@@ -280,7 +280,7 @@ def test_without_a_japanese_font_a_japanese_picture_is_drawn_in_english():
 def test_with_a_japanese_font_every_label_is_drawn_in_it_when_the_png_is_saved(monkeypatch, tmp_path: Path):
     """The font must still be in force at savefig, not only while the figure was built. DejaVu Serif, which
     matplotlib ships, stands in for a Japanese font: it is found on every machine."""
-    from grader import i18n
+    from grader.core import i18n
 
     monkeypatch.setattr(plotting, "JAPANESE_FONTS", ("DejaVu Serif",))
     i18n.use("ja")

@@ -5,7 +5,7 @@ site-packages holds `posixless.py` (this folder) and a `posixless.pth` that impo
 interpreter's site-packages (numpy, pytest, the grader) with `site.addsitedir`. A `.pth` file is read by every
 interpreter started from that environment, also by `python -I` (isolated mode ignores PYTHONPATH and the
 user's site-packages, not the environment's), so the grader and the worker it starts with `sys.executable
--I -m grader.worker` both run stripped. The names in `os` and `signal` are hidden from the grader's modules
+-I -m grader.sandboxed.worker` both run stripped. The names in `os` and `signal` are hidden from the grader's modules
 only; libraries and the standard library keep theirs (see posixless.py). sys.platform still names the real
 system: the grader must ask for what it uses (`hasattr(os, "killpg")`, `import resource` in a try) rather than
 go by sys.platform alone, as it must on macOS too (killpg, but no settable RLIMIT_AS and no /proc). Where
@@ -31,8 +31,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.course import load_course
-from grader.packaging import public_course_yaml
+from grader.model.course import load_course
+from grader.publishing.packaging import public_course_yaml
 
 from conftest import ROOT, WAIT, Output, Run, grade
 

@@ -168,7 +168,7 @@ def test_the_student_workflow_runs_grade_check_and_writes_the_summary(tmp_path):
 
 
 def test_translations_of_what_only_a_hidden_suite_says_stay_behind():
-    from grader.packaging import without_messages
+    from grader.publishing.packaging import without_messages
 
     catalog = (
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'

@@ -26,7 +26,7 @@ def slot_answers(course_root, paths) -> list[dict]:
     """Send PATHS to one real slot process, one request a line, and return its answers."""
     requests = "".join(json.dumps({"name": p.name, "path": str(p)}) + "\n" for p in paths)
     done = subprocess.run(
-        [sys.executable, "-m", "grader.batch", "--slot", str(course_root), "process"],
+        [sys.executable, "-m", "grader.grading.batch", "--slot", str(course_root), "process"],
         input=requests,
         capture_output=True,
         text=True,

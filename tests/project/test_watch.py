@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.course import load_course
-from grader.packaging import public_course_yaml
+from grader.model.course import load_course
+from grader.publishing.packaging import public_course_yaml
 
 from conftest import ROOT, WAIT, Output, grade
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.sandbox import namespace_problem
+from grader.grading.sandbox import namespace_problem
 
 from conftest import ROOT, grade
 

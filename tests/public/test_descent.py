@@ -7,10 +7,10 @@ result is (1 − 2·lr)ⁿ · x.
 import numpy as np
 import pytest
 
-from grader.i18n import _
-from grader.mistakes import name_the_mistake, raised, refuse_uncopied_start
-from grader.remote import StudentCodeError
+from grader.core.i18n import _
+from grader.grading.remote import StudentCodeError
 from grader.testing import Fn, expect_array, fail, fmt, is_close
+from grader.testing.mistakes import name_the_mistake, raised, refuse_uncopied_start
 
 START = np.array([-3.0, 4.0])
 TOP = np.array([1.0, -2.0])

@@ -2,8 +2,10 @@
 
 import numpy as np
 
-from grader.i18n import _
-from grader.mistakes import (
+from grader.core.i18n import _
+from grader.grading.remote import StudentCodeError
+from grader.testing import Fn, expect_array, fail, fmt, is_close, network_idiom
+from grader.testing.mistakes import (
     check_rows_differ,
     gradient_mistakes,
     name_the_mistake,
@@ -11,8 +13,6 @@ from grader.mistakes import (
     refuse_single_index,
     truncated_gradient,
 )
-from grader.remote import StudentCodeError
-from grader.testing import Fn, expect_array, fail, fmt, is_close, network_idiom
 
 
 def _check_gradient(student, f, x, want, what):

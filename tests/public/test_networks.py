@@ -2,8 +2,10 @@
 
 import numpy as np
 
-from grader.i18n import _
-from grader.mistakes import (
+from grader.core.i18n import _
+from grader.grading.remote import StudentCodeError
+from grader.testing import blobs, expect_array, expect_number, fail
+from grader.testing.mistakes import (
     accuracy_mistakes,
     accuracy_raised,
     forward,
@@ -11,8 +13,6 @@ from grader.mistakes import (
     predict_mistakes,
     simple_net_mistakes,
 )
-from grader.remote import StudentCodeError
-from grader.testing import blobs, expect_array, expect_number, fail
 
 BOOK_W = np.array([[0.47355232, 0.9977393, 0.84668094], [0.85557411, 0.03563661, 0.69422093]])
 BOOK_X, BOOK_T = np.array([0.6, 0.9]), np.array([0, 0, 1])

@@ -1,0 +1,4 @@
+"""One grading run, on the trusted side: pytest and the suites in this process (`runner`, `plugin`), the reference
+solutions (`reference`, `memo`), the worker driven over its pipe (`remote`, `deadline`) and started in its
+sandbox (`sandbox`), student text cleaned of hidden lines (`redact`), and many submissions in parallel slots
+(`batch`). Scores come out as `grader.model.results`."""

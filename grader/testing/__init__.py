@@ -1,4 +1,4 @@
-"""What a suite may import: the public API for course authors (see docs/authoring.md).
+"""What a suite may import: the public API for course authors.
 
 Checks whose failures read as one sentence (`expect_number`, `expect_array`, `fail`, `fmt`, `is_close`), probe
 functions sent to student code by name (`Fn`) or as opaque handles (`Unseen`, `unseen_function`), the network

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.authoring import BEGIN, END
+from grader.authoring.markers import BEGIN, END
 from grader.core.errors import GradingError
 from grader.core.i18n import _, course_text
 from grader.core.terminal import shown

@@ -20,7 +20,7 @@ import pytest
 import yaml
 from nbclient import NotebookClient
 
-from grader.authoring import BEGIN, END
+from grader.authoring.markers import BEGIN, END
 from grader.grading.runner import collect
 from grader.intake.submissions import notebook_name
 from grader.model.course import load_course

@@ -61,7 +61,7 @@ def batch(
     is kept in OUT/results.jsonl as it comes: run the same command again after an interruption and only what is
     missing is graded. Exit status 1 when any entry could not be graded, else 0.
     """
-    from grader import batch as batching
+    from grader.grading import batch as batching
     from grader.grading import runner
     from grader.grading.journal import grade_journaled
 

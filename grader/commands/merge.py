@@ -21,7 +21,7 @@ def merge(dirs: tuple[Path, ...], out: Path, course_dir: Path | None) -> None:
 
     One row per student; batches of another version of the course or another seed are refused.
     """
-    from grader import batch as batching
+    from grader.grading import batch as batching
     from grader.grading import journal
 
     course = load(course_dir)

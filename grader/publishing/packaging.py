@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 import grader
-from grader import authoring
+from grader.authoring import markers
 from grader.core.errors import GradingError
 from grader.core.i18n import _
 from grader.core.terminal import shown
@@ -105,7 +105,7 @@ def course_files(course: Course, secret: bool) -> Files:
     if not course.has_solutions:
         problem = _("{path} does not exist: stubs are made from the reference solutions")
         raise GradingError(problem.format(path=course.solutions_dir))
-    made = authoring.stubs(course.solutions_dir, [e.module for e in course.exercises])
+    made = markers.stubs(course.solutions_dir, [e.module for e in course.exercises])
     files = {f"{relative(course, course.exercises_dir)}/{m}.py": text.encode() for m, text in made.items()}
     for exercise in course.exercises:
         files[relative(course, exercise.public)] = exercise.public.read_bytes()

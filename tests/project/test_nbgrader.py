@@ -238,7 +238,7 @@ def test_the_seed_is_secret_and_the_release_says_how_to_install_the_grader(publi
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert (target / "grader" / "notebook.py").is_file()
+    assert (target / "grader" / "publishing" / "notebook.py").is_file()
 
 
 def test_publishing_again_keeps_the_seed_and_seed_sets_it(tmp_path):

@@ -57,7 +57,7 @@ def test_a_worker_that_cannot_start_is_reported_as_the_graders_error(tmp_path):
     """The grader imported from a second checkout whose worker protocol differs from the installed worker's."""
     checkout = tmp_path / "checkout"
     shutil.copytree(ROOT / "grader", checkout / "grader", ignore=shutil.ignore_patterns("__pycache__"))
-    sandbox = checkout / "grader" / "sandbox.py"
+    sandbox = checkout / "grader" / "grading" / "sandbox.py"
     sandbox.write_text(sandbox.read_text().replace("json.dumps(config)", '"{not json"'))
     run = grade("check", str(ROOT / "solutions"), "--course", str(ROOT), cwd=checkout)
     assert run.code == 2, run.stdout

@@ -47,6 +47,9 @@ _SINGLE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", 
 _ALWAYS_HIDDEN = ("/root", "/home", "/tmp")
 _INSIDE_SUBMISSION, _INSIDE_WORKDIR = "/tmp/submission", "/tmp/work"
 _UNSHARE = ("--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try")
+# The worker imports the very grader package this process runs (a checkout or an install alike, the one the sandbox
+# shows), whatever an isolated interpreter would find on its own path.
+_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from grader.sandboxed.worker import main; main(sys.argv[1:])"
 _FIRST_UID, _UIDS = 100_000, 1 << 30  # a fresh uid per submission: nothing one leaves is the next one's
 
 
@@ -226,7 +229,7 @@ def start_worker(submission: Staged, limits: Limits, isolation: Isolation = PROC
     """Start `python -I -m grader.sandboxed.worker` on SUBMISSION under LIMITS, isolated as ISOLATION says."""
     _become_subreaper()
     config = {"limits": asdict(limits), "own_uid": submission.uid is not None, "seccomp": isolation.mode != "process"}
-    worker = [sys.executable, "-I", "-u", "-m", "grader.sandboxed.worker"]
+    worker = [sys.executable, "-I", "-u", "-c", _BOOT, str(Path(grader.__file__).parent.parent)]
     user: dict = {}
     if isolation.mode == "namespace":
         workdir, home = None, _INSIDE_WORKDIR

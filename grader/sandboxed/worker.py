@@ -1,12 +1,11 @@
 """The untrusted side: a process that imports the submission and runs what the grader asks for.
 
 It answers requests on its stdin and stdout with plain data (see grader.sandboxed.wire); what student code prints
-goes to stderr, which the grader keeps apart. Everything here can be subverted by the student's code, so nothing it says
-is believed beyond being data: the grader decides pass or fail on its own side, and serves only what it chose
-to serve. Started by grader.grading.sandbox with the grader package it runs on `sys.path`, as `main([GRADER_PARENT,
-SUBMISSION_DIR, CONFIG_JSON])`; before any student code runs it
-applies its limits (grader.sandboxed.limits) and, on Linux, a seccomp filter (grader.sandboxed.seccomp), then says
-hello.
+goes to stderr, which the grader keeps apart. Everything here can be subverted by the student's code, so nothing
+it says is believed beyond being data: the grader decides pass or fail on its own side, and serves only what it
+chose to serve. grader.grading.sandbox starts it as `main([GRADER_PARENT, SUBMISSION_DIR, CONFIG_JSON])`, with
+the grader package it runs itself on `sys.path`; before any student code runs it applies its limits
+(grader.sandboxed.limits) and, on Linux, a seccomp filter (grader.sandboxed.seccomp), then says hello.
 """
 
 from __future__ import annotations

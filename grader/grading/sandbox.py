@@ -37,7 +37,7 @@ from pathlib import Path
 
 import grader
 from grader.core.errors import GradingError
-from grader.core.i18n import _
+from grader.core.i18n import LOCALE_DIR, _
 from grader.model.course import Limits
 
 MODES = ("auto", "process", "uid", "namespace")
@@ -349,6 +349,7 @@ def _bwrap(submission: Staged, limits: Limits, isolation: Isolation) -> list[str
         command += ["--perms", "0755", "--dir", directory]
     for path in shown:
         command += ["--ro-bind", path, path]
+    command += ["--tmpfs", str(LOCALE_DIR)]  # the catalogs translate the hidden suites' texts: the worker needs none
     command += ["--ro-bind", str(submission.directory), _INSIDE_SUBMISSION]
     command += ["--perms", "01777", "--size", str(int(limits.disk_mb) * 2**20), "--tmpfs", _INSIDE_WORKDIR]
     command += [arg for path in emptied if os.path.isdir(path) for arg in ("--remount-ro", path)]

@@ -876,3 +876,21 @@ def test_a_key_one_student_leaves_in_the_kernel_never_reaches_the_next(course, t
     run = grade("batch", str(entries), "--out", str(tmp_path / "out"), "--course", str(course), "-j", "1")
     assert run.code in (0, 1), run.stderr
     assert "found=-1" in (tmp_path / "out" / "feedback" / "b.md").read_text()
+
+
+@needs_namespace
+def test_the_translations_of_the_hidden_suites_texts_are_out_of_sight(course):
+    """The grader package is shown to the worker, but not its catalogs: they hold the hidden tests' descriptions."""
+    source = """
+        import os
+        import grader
+
+        def sum_squared_error(y, t):
+            catalogs = os.path.join(os.path.dirname(grader.__file__), "core", "locale")
+            raise RuntimeError("catalogs: " + repr(sorted(os.listdir(catalogs))))
+
+        def cross_entropy_error(y, t):
+            return 0.0
+    """
+    report = attack(course, source, "namespace")
+    assert any("catalogs: []" in m for m in messages(report)), messages(report)

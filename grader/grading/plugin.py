@@ -84,7 +84,7 @@ class GradingPlugin:
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         """A test starts: its exercise's time left becomes its deadline."""
-        self._session.begin_test(self.suite_of(item)[0].id, item.nodeid, {})
+        self._session.begin_test(self.suite_of(item)[0].id, item.nodeid)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item: pytest.Item):

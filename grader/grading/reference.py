@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import sys
 import types
-from collections.abc import Callable
 from pathlib import Path
 
 from grader.core.errors import GradingError
@@ -41,9 +40,3 @@ class Reference:
         does to the files later (in process isolation it may write them) can change the reference."""
         for name in names:
             self.module(name)
-
-    def function(self, qualified: str) -> Callable | None:
-        """`module.function` as the worker names a dependency; None when there is no such function."""
-        module, _, name = qualified.partition(".")
-        function = getattr(self.module(module), name, None)
-        return _MEMO.wrap(function) if isinstance(function, types.FunctionType) else function

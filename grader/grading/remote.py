@@ -85,7 +85,6 @@ class Session:
         self.spent: dict[str, float] = {}  # grading time each exercise has used
         self.submission_end = time.monotonic() + limits.submission_seconds
         self.test_deadline = self.submission_end
-        self.deadline = 0.0
         self.allotted = 0.0
         self.aliases: list[list[np.ndarray]] = []
         self.refused: str | None = None
@@ -145,7 +144,7 @@ class Session:
         self.unavailable = sorted({*self.unavailable, *map(str, hello.get("unavailable", []))})
 
     def close(self) -> None:
-        """End the worker; with no worker left to restart, also remove the staged copy and the watchdog."""
+        """End the worker; the next call starts a fresh one."""
         if self.worker is not None:
             self.worker.close()
             self.worker = None
@@ -156,16 +155,16 @@ class Session:
         self._stack.close()
         self._watchdog.close()
 
-    def begin_test(self, exercise: str, test: str, menu: dict[tuple[str, str], Callable]) -> None:
-        """A test of EXERCISE starts: its calls get seeds of their own, and the worker may ask for MENU only."""
-        self.exercise, self.test, self.calls, self.menu = exercise, test, 0, menu
+    def begin_test(self, exercise: str, test: str) -> None:
+        """A test of EXERCISE starts: its calls get seeds of their own, and its menu is empty until its `student`
+        fixture sets it."""
+        self.exercise, self.test, self.calls, self.menu = exercise, test, 0, {}
         left = self.limits.exercise_seconds - self.spent.get(exercise, 0.0)
         self.test_deadline = min(time.monotonic() + left, self.submission_end)
 
     def end_test(self, elapsed: float) -> None:
         """Charge the test's whole time, the grader's share included, to its exercise."""
         self.spent[self.exercise] = self.spent.get(self.exercise, 0.0) + elapsed
-        self.menu = {}
 
     def take_output(self) -> str:
         """What student code printed since the last call, cut to the output limit."""
@@ -194,12 +193,11 @@ class Session:
         if not self._greeted:
             self._greet()
         self.allotted = min(self.limits.call_seconds, self._time_left(label))
-        self.deadline = time.monotonic() + self.allotted
         self.refused = None
         if message["op"] in ("call", "scenario"):  # the calls that run student code, each with a seed of its own
             self.calls += 1
             message = {**message, "seed": call_seed(self.test, self.calls)}
-        self._alarm = self._watchdog.arm(self.deadline, self.worker.stop)
+        self._alarm = self._watchdog.arm(time.monotonic() + self.allotted, self.worker.stop)
         try:
             with overrun_after(self.allotted + GRACE_SECONDS):
                 reply = self.exchange(message, label)

@@ -226,7 +226,8 @@ class WorkerProcess:
 
 
 def start_worker(submission: Staged, limits: Limits, isolation: Isolation = PROCESS) -> WorkerProcess:
-    """Start `python -I -m grader.sandboxed.worker` on SUBMISSION under LIMITS, isolated as ISOLATION says."""
+    """Start the worker (grader.sandboxed.worker, from this process's grader package) on SUBMISSION under LIMITS,
+    isolated as ISOLATION says."""
     _become_subreaper()
     config = {"limits": asdict(limits), "own_uid": submission.uid is not None, "seccomp": isolation.mode != "process"}
     worker = [sys.executable, "-I", "-u", "-c", _BOOT, str(Path(grader.__file__).parent.parent)]

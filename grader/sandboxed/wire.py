@@ -77,12 +77,12 @@ def read_exactly(stream: BinaryIO, size: int) -> bytes:
     return data
 
 
-def recv_frame(stream: BinaryIO, max_frame: int = MAX_FRAME) -> dict:
+def recv_frame(stream: BinaryIO) -> dict:
     """Read one message: its size, containers and nesting are checked before a byte of it is decoded."""
     (size,) = _HEADER.unpack(read_exactly(stream, _HEADER.size))
-    if size > max_frame:
+    if size > MAX_FRAME:
         raise WireError(
-            _("a message of {size} bytes is larger than the limit of {limit}").format(size=size, limit=max_frame)
+            _("a message of {size} bytes is larger than the limit of {limit}").format(size=size, limit=MAX_FRAME)
         )
     data = read_exactly(stream, size)
     check_shape(data)

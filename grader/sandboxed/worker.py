@@ -129,9 +129,9 @@ class Worker:
                     sys.modules.pop(dep, None)
                 else:
                     sys.modules[dep] = original
-        for stand_in in stand_ins.values():
-            for name in stand_in.__served__:
-                setattr(loaded, name, getattr(stand_in, name))
+        for dep, spec in deps.items():
+            for name in spec["functions"]:
+                setattr(loaded, name, getattr(stand_ins[dep], name))
         return loaded
 
     def module_path(self, module: str) -> str:
@@ -149,10 +149,8 @@ class Worker:
                 stand_in.__dict__.update({k: v for k, v in vars(own).items() if not k.startswith("__")})
             except StudentFailure:
                 pass  # its own exercise already reports why; this one gets the reference's functions only
-        served = [str(name) for name in spec.get("functions", [])]
-        for name in served:
+        for name in spec["functions"]:
             setattr(stand_in, name, self.reference_stub(dep, name))
-        stand_in.__served__ = served
         return stand_in
 
     def exec_module(self, module: str, path: str, unique: bool) -> types.ModuleType:

@@ -70,9 +70,16 @@ class Session:
     kill, and keeps each exercise's and the submission's time."""
 
     def __init__(
-        self, submission: Path, limits: Limits, seed: int, isolation: Isolation = PROCESS, start: bool = True
+        self,
+        submission: Path,
+        limits: Limits,
+        seed: int,
+        isolation: Isolation = PROCESS,
+        start: bool = True,
+        probes: dict | None = None,
     ) -> None:
         self.submission, self.limits, self.seed, self.isolation = submission, limits, seed, isolation
+        self.probes = probes  # the course's probes module for the worker to load (grader.grading.course_code)
         self.worker: WorkerProcess | None = None
         self.fatal: GradingError | None = None
         self.unavailable: list[str] = []  # limits this platform did not apply
@@ -102,7 +109,7 @@ class Session:
         if self._staged is None:
             self._staged = self._stack.enter_context(staged(self.submission, self.isolation))
         if self.worker is None:
-            self.worker = start_worker(self._staged, self.limits, self.isolation)
+            self.worker = start_worker(self._staged, self.limits, self.isolation, self.probes)
             self._greeted = False
 
     def _greet(self) -> None:
@@ -522,7 +529,7 @@ class StudentModule:
         return RemoteFunction(self._session, {"module": self._name, "deps": self._deps, "attr": attr}, attr)
 
     def run(self, scenario: Callable, label: str | None = None, **kwargs: Any) -> Any:
-        """Run a scenario of grader.sandboxed.probes with this module in the worker; LABEL names it in messages."""
+        """Run a scenario of the course's probes with this module in the worker; LABEL names it in messages."""
         message = {
             "op": "scenario",
             "name": scenario.__name__,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.core import i18n
 from grader.core.errors import GradingError
 from grader.core.i18n import _, course_text
 from grader.core.terminal import shown
@@ -50,6 +51,9 @@ class Course:
     solutions_dir: Path
     limits: Limits
     exercises: tuple[Exercise, ...] = field(default=())
+    probes: Path | None = None  # the module of functions, scenarios and data the suites hand to student code
+    pictures: Path | None = None  # the module of what `grade plot` and the notebooks draw
+    locale: Path | None = None  # the course's own catalogs: <lang>/LC_MESSAGES/course.po
 
     def exercise(self, exercise_id: str) -> Exercise:
         for exercise in self.exercises:
@@ -148,7 +152,10 @@ class _Reader:
         return tuple(items)
 
     def course(self, root: Path, data: Any) -> Course:
-        data = self.mapping(data, "top level", {"title", "exercises"}, {"seed", "layout", "limits"})
+        optional = {"seed", "layout", "limits", "probes", "pictures", "locale"}
+        data = self.mapping(data, "top level", {"title", "exercises"}, optional)
+        locale = self.own(root, data, "locale", "")
+        i18n.use_course_locale(locale)  # the course's titles and hints, read next, come from its own catalogs
         layout = self.mapping(data.get("layout", {}), "layout", set(), {"exercises", "solutions"})
         exercises_data = self.value(data, "exercises", "top level", list)
         if not exercises_data:
@@ -163,7 +170,22 @@ class _Reader:
             solutions_dir=root / self.value(layout, "solutions", "layout", str, "solutions"),
             limits=self.limits(data.get("limits", {})),
             exercises=exercises,
+            probes=self.own(root, data, "probes", ".py"),
+            pictures=self.own(root, data, "pictures", ".py"),
+            locale=locale,
         )
+
+    def own(self, root: Path, data: dict, key: str, suffix: str) -> Path | None:
+        """The course's own file (a module when SUFFIX is .py) or directory named by KEY, which must exist."""
+        value = self.value(data, key, "top level", str)
+        if value is None:
+            return None
+        path = root / value
+        if suffix and not (path.is_file() and path.suffix == suffix and path.stem.isidentifier()):
+            raise self.fail(key, _("{path} is not a Python module of the course").format(path=value))
+        if not suffix and not path.is_dir():
+            raise self.fail(key, _("{path} is not a directory of the course").format(path=value))
+        return path
 
     def limits(self, data: Any) -> Limits:
         defaults = Limits()

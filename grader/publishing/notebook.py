@@ -19,10 +19,14 @@ import sys
 import tempfile
 import types
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from grader.core.errors import GradingError
 from grader.intake import submissions
 from grader.model.course import COURSE_FILE, Course, find_course, load_course
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 COURSE_VARIABLE = "GRADE_COURSE"  # the full course at autograde; publish's nbgrader_config.py sets it
 SHIPPED_COURSE = "course"  # the public copy of the course that the release carries beside the notebooks
@@ -40,6 +44,13 @@ def check(exercise_id: str, test: str) -> None:
         raise AssertionError(f"the test {test} of {exercise_id} {where}")
     if result["status"] != "passed":
         raise AssertionError(result["message"])
+
+
+def show_picture(name: str, *functions: Any) -> Figure | None:
+    """Draw the course's picture NAME of the notebook's own FUNCTIONS and show it (None when it cannot be drawn)."""
+    from grader.tools.pictures import picture
+
+    return picture(_course(), name).show(*functions)
 
 
 def import_notebooks() -> None:

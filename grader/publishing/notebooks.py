@@ -22,6 +22,7 @@ from grader.core.i18n import _, course_text
 from grader.core.terminal import shown
 from grader.intake.submissions import IMPORTS_CELL, NOTEBOOK_SUFFIX, exercise_of
 from grader.model.course import Course, Exercise
+from grader.tools.pictures import course_pictures
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -30,11 +31,8 @@ BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 SETUP_CELL = "setup"
 SETUP_CODE = "from grader.publishing.notebook import check, import_notebooks\n\nimport_notebooks()"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-# A locked cell after the answers that draws the student's own functions (grader.tools.plotting; needs matplotlib).
-PICTURES = {
-    "descent": "from grader.tools.plotting import show_descent\n\nshow_descent(gradient_descent);",
-    "networks": "from grader.tools.plotting import show_training\n\nshow_training(TwoLayerNet, train);",
-}
+# A locked cell after the answers that draws the student's own functions (the course's pictures; needs matplotlib).
+PICTURE_CODE = "from grader.publishing.notebook import show_picture\n\nshow_picture({name!r}, {functions});"
 
 
 # The fixed Markdown of every notebook, message ids of the `course` gettext domain like the task texts.
@@ -78,8 +76,10 @@ def source_notebook(course: Course, exercise: Exercise, tests: Tests) -> Noteboo
     for definition in definitions:
         cells.append(v4.new_markdown_cell(f"## `{definition.heading}`\n\n{_markdown(definition.docstring)}"))
         cells.append(_code(v4, definition.code, definition.name, solution=True))
-    if exercise.module in PICTURES:
-        cells.append(_code(v4, PICTURES[exercise.module], "picture"))
+    pictures = [(name, p) for name, p in course_pictures(course).items() if p.exercise == exercise.id]
+    for index, (name, picture) in enumerate(pictures):
+        code = PICTURE_CODE.format(name=name, functions=", ".join(picture.functions))
+        cells.append(_code(v4, code, "picture" if index == 0 else f"picture_{name}"))
     cells.append(v4.new_markdown_cell(f"## {course_text(TESTS_HEADING)}\n\n{course_text(TESTS_TEXT)}"))
     for name in tests.public:
         cells.append(_code(v4, _call(exercise, name), _grade_id(name), points=tests.points_each))

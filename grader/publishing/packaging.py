@@ -73,9 +73,11 @@ def tree(directory: Path) -> Files:
 
 
 def course_files(course: Course, secret: bool) -> Files:
-    """The stubs and the public suites; with SECRET also the hidden suites, the solutions and course.yaml as it
-    is; without, a course.yaml that names no hidden suite and no solutions (see public_course_yaml)."""
+    """The stubs, the public suites and the course's own files; with SECRET also the hidden suites, the solutions
+    and course.yaml as it is; without, a course.yaml that names no hidden suite and no solutions (see
+    public_course_yaml)."""
     files = {relative(course, course.exercises_dir) + "/" + p: d for p, d in tree(course.exercises_dir).items()}
+    files |= own_files(course)
     for exercise in course.exercises:
         files[relative(course, exercise.public)] = exercise.public.read_bytes()
         if secret and exercise.hidden is not None:
@@ -91,6 +93,14 @@ def course_files(course: Course, secret: bool) -> Files:
         files[COURSE_FILE] = (course.root / COURSE_FILE).read_bytes()
     else:
         files[COURSE_FILE] = public_course_yaml(course).encode()
+    return files
+
+
+def own_files(course: Course) -> Files:
+    """The course's own code and catalogs that course.yaml names: its probes, its pictures, its `locale` tree."""
+    files = {relative(course, path): path.read_bytes() for path in (course.probes, course.pictures) if path}
+    if course.locale is not None:
+        files |= {relative(course, course.locale) + "/" + p: d for p, d in tree(course.locale).items()}
     return files
 
 

@@ -25,6 +25,7 @@ from grader.intake.submissions import notebook_name
 from grader.model.course import COURSE_FILE, Course
 from grader.publishing.notebook import COURSE_VARIABLE, SHIPPED_COURSE
 from grader.publishing.notebooks import Tests, source_notebook
+from grader.publishing.packaging import own_files
 
 CONFIG_FILE = "nbgrader_config.py"
 FULL_COURSE = "course"
@@ -92,7 +93,8 @@ def exercise_tests(course: Course) -> dict[str, Tests]:
 
 
 def _copy_course(course: Course, target: Path, hidden: bool) -> list[Path]:
-    """Copy course.yaml and the suites (with HIDDEN: the hidden suites and the solutions) to TARGET."""
+    """Copy course.yaml, the course's own files and the suites (with HIDDEN: the hidden suites and the solutions)
+    to TARGET."""
     _replace_dir(target)
     files = [course.root / COURSE_FILE, *(e.public for e in course.exercises)]
     if hidden:
@@ -103,6 +105,10 @@ def _copy_course(course: Course, target: Path, hidden: bool) -> list[Path]:
         copies.append(target / path.resolve().relative_to(course.root.resolve()))
         copies[-1].parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, copies[-1])
+    for name, data in own_files(course).items():
+        copies.append(target / name)
+        copies[-1].parent.mkdir(parents=True, exist_ok=True)
+        copies[-1].write_bytes(data)
     return copies
 
 

@@ -20,14 +20,6 @@ def Fn(name: str, **params: Any) -> Probe:
     return Probe(name, tuple(sorted(params.items())))
 
 
-def blobs(rng: np.random.Generator, n: int = 60, classes: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    """A small synthetic data set, made here so that nothing is downloaded: Gaussian blobs in the plane and
-    their one-hot targets (the networks' suites and `grade plot training` train on it)."""
-    centers = rng.normal(scale=3.0, size=(classes, 2))
-    labels = rng.integers(0, classes, size=n)
-    return centers[labels] + rng.normal(scale=0.6, size=(n, 2)), np.eye(classes)[labels]
-
-
 def fail(message: str) -> None:
     raise Mismatch(message)
 
@@ -136,8 +128,8 @@ def _type_name(value: Any) -> str:
 
 class Unseen:
     """A function student code may call but neither read nor recognise: it travels as an opaque handle, and every
-    value it gives student code is computed here, in the grader (grader.grading.remote). A numerical_diff or
-    numerical_gradient that does not difference cannot know what to return for it."""
+    value it gives student code is computed here, in the grader (grader.grading.remote). Student code that is meant
+    to evaluate it (a numerical derivative, say) cannot know what to return for it without calling it."""
 
     opaque = True
 

@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from grader.core.i18n import _
-from grader.testing import Fn, expect_array, expect_number, fail, fmt, is_close, unseen_function
+from grader.testing import Fn, _, expect_array, expect_number, fail, fmt, is_close, unseen_function
 
 H = 1e-4
 

@@ -3,10 +3,9 @@
 import numpy as np
 import pytest
 
-from grader.core.i18n import _
-from grader.grading.remote import StudentCodeError
-from grader.sandboxed import probes
-from grader.testing import Fn, expect_array, fail, fmt, is_close, unseen_function
+from grader.testing import Fn, StudentCodeError, _, expect_array, fail, fmt, is_close, unseen_function
+
+import probes
 
 H = 1e-4
 # Every h in 1e-6..1e-3 passes; a forward difference (off by h·f''/2 ≥ 5e-5 here) does not.

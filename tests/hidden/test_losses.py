@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from grader.core.i18n import _
-from grader.testing import expect_number, fail, is_close
+from grader.testing import _, expect_number, fail, is_close
 
 
 def probabilities(rng, shape):

@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from grader.core.i18n import _
-from grader.testing import blobs, expect_array, expect_number, fail
+from grader.testing import _, expect_array, expect_number, fail
+
+from probes import blobs
 
 KEYS = ["W1", "W2", "b1", "b2"]
 

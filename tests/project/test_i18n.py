@@ -17,7 +17,7 @@ from grader.model.course import load_course
 
 from conftest import ROOT, Run, grade
 
-CATALOG = ROOT / "grader" / "locale" / "{lang}" / "LC_MESSAGES" / "grader.po"
+CATALOG = ROOT / "grader" / "core" / "locale" / "{lang}" / "LC_MESSAGES" / "grader.po"
 PLURAL_FORMS = {"de": "nplurals=2; plural=(n != 1);", "ja": "nplurals=1; plural=0;"}
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 ENGLISH_ONLY = {"{article}"}  # "a" or "an": English grammar, which a translation words its own way

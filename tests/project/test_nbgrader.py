@@ -23,6 +23,7 @@ from grader.authoring.markers import BEGIN, END
 from grader.grading.runner import collect
 from grader.model.course import load_course
 from grader.publishing.notebooks import answer_release
+from grader.publishing.packaging import own_files
 
 from conftest import ROOT, grade
 
@@ -125,6 +126,7 @@ def test_the_release_holds_no_solution_line_and_no_hidden_test(published, course
     release = published / "release" / ASSIGNMENT
     shipped = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
     public = {f"course/{e.public.relative_to(ROOT).as_posix()}" for e in course.exercises}
+    public |= {f"course/{name}" for name in own_files(course)}  # the probes the suites import, the catalogs
     assert shipped == {"course/course.yaml", *public} | {p.name for p in release.glob("*.ipynb")}
     text = "\n".join(cell.source for p in release.glob("*.ipynb") for cell in nbformat.read(p, as_version=4).cells)
     lines = {line.strip() for line in text.splitlines()}

@@ -24,6 +24,7 @@ def student_copy(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "tests" / "public", root / "tests" / "public")
     shutil.copytree(ROOT / "exercises", root / "exercises")
     shutil.copy(ROOT / "course.yaml", root)
+    shutil.copytree(ROOT / "course", root / "course")
     return root
 
 

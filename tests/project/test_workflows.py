@@ -134,7 +134,7 @@ def test_the_instructor_workflow_steps_run_here(written, tmp_path):
     graded with the seed, and the parts become one grades.csv. (sudo is a pass-through here: we are root.)"""
     workspace = tmp_path / "instructor"
     workspace.mkdir()
-    for name in ("course.yaml", "exercises", "solutions", "tests"):
+    for name in ("course.yaml", "course", "exercises", "solutions", "tests"):
         (workspace / name).symlink_to(ROOT / name)
     (workspace / ".venv").symlink_to(BIN.parent)
     (workspace / "students.txt").write_text("# chapter 4\nalice/dlfs-ch4\n\nbob/dlfs-ch4\n")
@@ -153,7 +153,7 @@ def test_the_instructor_workflow_steps_run_here(written, tmp_path):
     for index, (repo, source) in enumerate(zip(repos, ("solutions", "exercises"), strict=True)):
         job = tmp_path / f"job{index}"
         job.mkdir()
-        for name in ("course.yaml", "exercises", "solutions", "tests", ".venv"):
+        for name in ("course.yaml", "course", "exercises", "solutions", "tests", ".venv"):
             (job / name).symlink_to(workspace / name)
         student = run_step(grade_steps["Name the submission"], job, {**path, "REPO": repo})["student"]
         assert student == repo.replace("/", "--")

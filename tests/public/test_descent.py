@@ -7,8 +7,7 @@ result is (1 − 2·lr)ⁿ · x.
 import numpy as np
 import pytest
 
-from grader.core.i18n import _
-from grader.testing import Fn, expect_array, fail, fmt, is_close
+from grader.testing import Fn, _, expect_array, fail, fmt, is_close
 
 START = np.array([-3.0, 4.0])
 

@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from grader.core.i18n import _
-from grader.testing import Fn, expect_array, expect_number, fail, is_close
+from grader.testing import Fn, _, expect_array, expect_number, fail, is_close
 
 
 def _diagnose_cube_at_1(got):

@@ -2,10 +2,9 @@
 
 import numpy as np
 
-from grader.core.i18n import _
-from grader.grading.remote import StudentCodeError
-from grader.sandboxed import probes
-from grader.testing import Fn, expect_array, fail, fmt, is_close
+from grader.testing import Fn, StudentCodeError, _, expect_array, fail, fmt, is_close
+
+import probes
 
 H = 1e-4
 

@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from grader.core.i18n import _
-from grader.testing import as_number, expect_number, fail, is_close
+from grader.testing import _, as_number, expect_number, fail, is_close
 
 # The book's example (4.2.1): class 2 is correct; Y_GOOD gives it 0.6, Y_BAD only 0.1.
 Y_GOOD = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])

@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from grader.core.i18n import _
-from grader.testing import blobs, expect_array, expect_number, fail
+from grader.testing import _, expect_array, expect_number, fail
+
+from probes import blobs
 
 BOOK_W = np.array([[0.47355232, 0.9977393, 0.84668094], [0.85557411, 0.03563661, 0.69422093]])
 BOOK_X, BOOK_T = np.array([0.6, 0.9]), np.array([0, 0, 1])

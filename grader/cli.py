@@ -64,7 +64,7 @@ class GradeGroup(click.Group):
 @click.group(cls=GradeGroup)
 @click.version_option(package_name="dlfs-ch4-grader")
 def cli() -> None:
-    """Auto-graded exercises for chapter 4 of Deep Learning from Scratch."""
+    """Auto-graded Python exercises: check, list, watch, plot and hint for students; the rest for instructors."""
 
 
 def main() -> None:

@@ -13,10 +13,10 @@ from grader.core.terminal import shown
 
 @click.command()
 @out_option("The nbgrader course directory to write (made if missing; its submissions are kept).")
-@click.option("--assignment", default="chapter4", show_default=True, help="The nbgrader assignment name.")
+@click.option("--assignment", help="The nbgrader assignment name (default: the course's `assignment`).")
 @course_option
 @lang_option
-def publish(out: Path, assignment: str, course_dir: Path | None) -> None:
+def publish(out: Path, assignment: str | None, course_dir: Path | None) -> None:
     """Write OUT: nbgrader_config.py, source/ notebooks made from the solutions, and release/ via nbgrader.
     The notebooks' Markdown is in the --lang language; their code is the same in every language.
 
@@ -25,6 +25,7 @@ def publish(out: Path, assignment: str, course_dir: Path | None) -> None:
     from grader.publishing.publish import publish as write_course_directory
 
     course = load(course_dir)
+    assignment = assignment or course.assignment
     for notebook in write_course_directory(course, out, assignment):
         click.echo(_("released {notebook}").format(notebook=shown(notebook)))
     then = _("then, in {out}: nbgrader autograde {assignment}, or faster: grade check submitted --course course")

@@ -16,7 +16,7 @@ COURSE_FILE = "course.yaml"
 
 @dataclass(frozen=True)
 class Limits:
-    """What one submission may use; the defaults suit the chapter 4 course on a small machine."""
+    """What one submission may use; the defaults suit a course of small numerical exercises on a small machine."""
 
     call_seconds: float = 10.0
     exercise_seconds: float = 30.0  # so that one hung exercise cannot use up the others' time
@@ -54,6 +54,7 @@ class Course:
     probes: Path | None = None  # the module of functions, scenarios and data the suites hand to student code
     pictures: Path | None = None  # the module of what `grade plot` and the notebooks draw
     locale: Path | None = None  # the course's own catalogs: <lang>/LC_MESSAGES/course.po
+    assignment: str = "assignment"  # its name as an nbgrader assignment (`grade publish`)
 
     def exercise(self, exercise_id: str) -> Exercise:
         for exercise in self.exercises:
@@ -152,7 +153,7 @@ class _Reader:
         return tuple(items)
 
     def course(self, root: Path, data: Any) -> Course:
-        optional = {"seed", "layout", "limits", "probes", "pictures", "locale"}
+        optional = {"seed", "layout", "limits", "probes", "pictures", "locale", "assignment"}
         data = self.mapping(data, "top level", {"title", "exercises"}, optional)
         locale = self.own(root, data, "locale", "")
         i18n.use_course_locale(locale)  # the course's titles and hints, read next, come from its own catalogs
@@ -173,6 +174,7 @@ class _Reader:
             probes=self.own(root, data, "probes", ".py"),
             pictures=self.own(root, data, "pictures", ".py"),
             locale=locale,
+            assignment=self.value(data, "assignment", "top level", str, root.resolve().name),
         )
 
     def own(self, root: Path, data: dict, key: str, suffix: str) -> Path | None:

@@ -16,6 +16,7 @@ COMMANDS = {
     "gradescope": "grader.commands.gradescope:gradescope",
     "hint": "grader.commands.hint:hint",
     "list": "grader.commands.list:list_exercises",
+    "new": "grader.commands.new:new",
     "plot": "grader.commands.plot:plot",
     "publish": "grader.commands.publish:publish",
     "release": "grader.commands.release:release",

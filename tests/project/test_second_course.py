@@ -81,3 +81,25 @@ def test_the_gradescope_autograder_grades_a_submission(tmp_path: Path):
     results = json.loads((root / "results" / "results.json").read_text())
     assert results["score"] == 20
     assert {t["tags"][0] for t in results["tests"]} == {"midpoint", "simpson"}
+
+
+def test_grade_new_scaffolds_an_exercise_that_validates(tmp_path: Path):
+    copy = tmp_path / "course"
+    shutil.copytree(COURSE, copy)
+    run = grade("new", "scaling", "--title", "Scaling a number", "--course", str(copy))
+    assert run.code == 0, run.stderr
+    written = {Path(line).relative_to(copy).as_posix() for line in run.stdout.replace("wrote ", "").split()}
+    assert written == {
+        "solutions/scaling.py",
+        "exercises/scaling.py",
+        "tests/public/test_scaling.py",
+        "tests/hidden/test_scaling.py",
+        "tests/mutants/scaling__adds.py",
+        "course.yaml",
+    }
+    assert "### BEGIN SOLUTION" in (copy / "solutions" / "scaling.py").read_text()
+    validated = grade("validate", "--course", str(copy))
+    assert validated.code == 0, validated.stdout
+    assert "5 of 5 submissions graded as the course promises" in validated.stdout
+    again = grade("new", "scaling", "--course", str(copy))
+    assert (again.code, again.stderr.strip()) == (2, "grade: error: 'scaling' is used twice")

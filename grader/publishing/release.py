@@ -41,7 +41,8 @@ def student_readme(course: Course) -> str:
         f"| {e.id} | `{e.module}.py` | {', '.join(f'`{f}`' for f in e.functions)} | {e.points:g} | {e.hidden_tests} |"
         for e in course.exercises
     ]
-    return render("student-README.md.tmpl", TITLE=course.title, EXERCISES="\n".join(rows))
+    example = course.exercises[0].id  # the exercise the README's examples name
+    return render("student-README.md.tmpl", TITLE=course.title, EXERCISES="\n".join(rows), EXERCISE=example)
 
 
 def release(course: Course, out: Path) -> Files:

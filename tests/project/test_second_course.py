@@ -4,6 +4,7 @@ probes) goes through every command an instructor uses, with nothing in grader/ w
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -103,3 +104,13 @@ def test_grade_new_scaffolds_an_exercise_that_validates(tmp_path: Path):
     assert "5 of 5 submissions graded as the course promises" in validated.stdout
     again = grade("new", "scaling", "--course", str(copy))
     assert (again.code, again.stderr.strip()) == (2, "grade: error: 'scaling' is used twice")
+
+
+def test_the_authoring_guide_shows_the_course_as_it_is():
+    """docs/authoring.md builds this course's first exercise: each of its code blocks is the file it names."""
+    guide = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n# (\S+)\n(.*?)\n```", guide, re.S)
+    assert len(blocks) >= 5
+    for path, code in blocks:
+        assert (COURSE / path).read_text(encoding="utf-8").rstrip("\n") == code, path
+    assert (COURSE / "course.yaml").read_text(encoding="utf-8").rstrip("\n") in guide

@@ -17,7 +17,9 @@ PARSE = """
 import time
 started = time.perf_counter()
 from grader.core import i18n
-sizes = [len(i18n._catalog({lang!r}, domain)) for domain in ("grader", "course")]
+from pathlib import Path
+i18n.use_course_locale(Path.cwd() / "course" / "locale")  # where course.yaml's `locale` points
+sizes = [len(i18n._catalog({lang!r}, domain, i18n._directory(domain))) for domain in ("grader", "course")]
 print(time.perf_counter() - started, *sizes)
 """
 

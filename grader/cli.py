@@ -19,6 +19,7 @@ COMMANDS = {
     "hint": "grader.commands.hint:hint",
     "list": "grader.commands.list:list_exercises",
     "merge": "grader.commands.merge:merge",
+    "new": "grader.commands.new:new",
     "plot": "grader.commands.plot:plot",
     "publish": "grader.commands.publish:publish",
     "release": "grader.commands.release:release",
@@ -71,7 +72,7 @@ class GradeGroup(click.Group):
 @click.group(cls=GradeGroup)
 @click.version_option(package_name="dlfs-ch4-grader")
 def cli() -> None:
-    """Auto-graded exercises for chapter 4 of Deep Learning from Scratch."""
+    """Auto-graded Python exercises: check, list, watch, plot and hint for students; the rest for instructors."""
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""`grade plot descent|training`: a picture of your own code, saved as a PNG (needs the `plot` extra)."""
+"""`grade plot PICTURE`: a picture of your own code that the course draws, saved as a PNG (needs the `plot`
+extra)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,14 @@ from grader.core.terminal import shown
 
 
 @click.command()
-@click.argument("picture", type=click.Choice(["descent", "training"]))
+@click.argument("picture")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option(
     "--lr",
     "lrs",
     type=float,
     multiple=True,
-    help="A learning rate for `descent` (repeatable; default: 0.1, 10 and 1e-10, the source text's three cases).",
+    help="A learning rate, for a picture that takes them (repeatable; default: the picture's own).",
 )
 @click.option(
     "-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="The PNG to write (default: PICTURE.png)."
@@ -36,24 +37,23 @@ def plot(
 ) -> None:
     """Draw PICTURE of the code in PATH (default: the course's exercises/) beside the reference, when there is one.
 
-    descent: the paths of your gradient_descent on the contour plot of x0² + x1² from (-3, 4), one per
-    learning rate. training: the loss curve of your TwoLayerNet trained with your train on a small data set.
+    PICTURE is one the course draws (its module named by course.yaml `pictures:`); an unknown name lists them.
     """
     from grader.grading import runner
-    from grader.tools import pictures, plotting
+    from grader.tools import pictures
 
-    if lrs and picture != "descent":
-        raise GradingError(_("--lr is for `grade plot descent` only"))
     for lr in lrs:
         if not math.isfinite(lr):
             raise GradingError(_("--lr {lr}: a learning rate must be a finite number").format(lr=lr))
     course = load(course_dir)
+    if lrs and not pictures.picture(course, picture).learning_rates:
+        raise GradingError(_("--lr is for pictures that take learning rates, not {name}").format(name=picture))
     saved = pictures.draw(
         course,
         path if path is not None else course.exercises_dir,
         picture,
         out if out is not None else Path(f"{picture}.png"),
         runner.resolve_seed(course, seed),
-        lrs or plotting.LEARNING_RATES,
+        lrs,
     )
     click.echo(shown(saved))

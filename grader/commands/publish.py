@@ -13,7 +13,7 @@ from grader.core.terminal import shown
 
 @click.command()
 @out_option("The nbgrader course directory to write (made if missing; its submissions are kept).")
-@click.option("--assignment", default="chapter4", show_default=True, help="The nbgrader assignment name.")
+@click.option("--assignment", help="The nbgrader assignment name (default: the course's `assignment`).")
 @click.option(
     "--seed",
     type=int,
@@ -22,7 +22,7 @@ from grader.core.terminal import shown
 )
 @course_option
 @lang_option
-def publish(out: Path, assignment: str, seed: int | None, course_dir: Path | None) -> None:
+def publish(out: Path, assignment: str | None, seed: int | None, course_dir: Path | None) -> None:
     """Write OUT: nbgrader_config.py, source/ notebooks made from the solutions, and release/ via nbgrader.
     The notebooks' Markdown is in the --lang language; their code is the same in every language.
 
@@ -31,6 +31,7 @@ def publish(out: Path, assignment: str, seed: int | None, course_dir: Path | Non
     from grader.publishing.publish import publish as write_course_directory
 
     course = load(course_dir)
+    assignment = assignment or course.assignment
     for notebook in write_course_directory(course, out, assignment, seed):
         click.echo(_("released {notebook}").format(notebook=shown(notebook)))
     then = _("then, in {out}: nbgrader autograde {assignment}, or faster: grade check submitted --course course")

@@ -1,9 +1,9 @@
 """Translations: one language per run (English, German, Japanese), read from gettext catalogs.
 
-The English text in the code is the message id; `grader/core/locale/<lang>/LC_MESSAGES/<domain>.po` holds its
-translation. Two domains: `grader` (everything the grader and the suites say) and `course` (titles, hints and
-task statements of the course). Catalogs are read with polib straight from the .po files, so no compiled .mo
-file has to be built or committed; English, the default, reads nothing at all.
+The English text in the code is the message id; `<lang>/LC_MESSAGES/<domain>.po` holds its translation. Two
+domains: `grader` (everything the grader and the suites say, in `grader/core/locale/`) and `course` (titles,
+hints and task statements, in the directory course.yaml names as `locale`). Catalogs are read with polib straight
+from the .po files, so no compiled .mo file has to be built or committed; English, the default, reads nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ LOCALE_DIR = Path(__file__).with_name("locale")
 LANGUAGE_VARIABLE = "GRADE_LANG"
 
 _current = DEFAULT
+_course_locale: Path | None = None
 
 
 def from_environment() -> str:
@@ -43,6 +44,12 @@ def current() -> str:
     return _current
 
 
+def use_course_locale(directory: Path | None) -> None:
+    """Read the `course` domain from DIRECTORY (the course's `locale`) from now on; None: the course has none."""
+    global _course_locale
+    _course_locale = directory
+
+
 def _(message: str) -> str:
     """MESSAGE (English) in the current language, from the `grader` domain."""
     return translate("grader", message)
@@ -53,7 +60,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     english = singular if n == 1 else plural
     if _current == DEFAULT:
         return english
-    forms = _catalog(_current, "grader").get((singular, plural))
+    forms = _catalog(_current, "grader", LOCALE_DIR).get((singular, plural))
     if not forms:
         return english
     return forms[min(_plural_index(_current, n), len(forms) - 1)]
@@ -69,7 +76,7 @@ def translate(domain: str, message: str, lang: str | None = None) -> str:
     lang = lang or _current
     if lang == DEFAULT or not message:
         return message
-    return _catalog(lang, domain).get(message) or message
+    return _catalog(lang, domain, _directory(domain)).get(message) or message
 
 
 def message_ids() -> list[str]:
@@ -77,7 +84,7 @@ def message_ids() -> list[str]:
     complete, so the German ones list them all)."""
     ids: list[str] = []
     for domain in ("grader", "course"):
-        for key in _catalog("de", domain):
+        for key in _catalog("de", domain, _directory(domain)):
             ids += key if isinstance(key, tuple) else [key]
     return ids
 
@@ -86,11 +93,15 @@ def _plural_index(lang: str, n: int) -> int:
     return 0 if lang == "ja" else int(n != 1)
 
 
+def _directory(domain: str) -> Path | None:
+    return LOCALE_DIR if domain == "grader" else _course_locale
+
+
 @cache
-def _catalog(lang: str, domain: str) -> dict:
+def _catalog(lang: str, domain: str, directory: Path | None) -> dict:
     """msgid -> msgstr (and (msgid, msgid_plural) -> [forms]) of one catalog; fuzzy entries are left out."""
-    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
-    if not path.is_file():
+    path = directory / lang / "LC_MESSAGES" / f"{domain}.po" if directory is not None else None
+    if path is None or not path.is_file():
         return {}
     import polib
 

@@ -74,8 +74,16 @@ class Session:
     """One grading run of one submission: stages it once, starts the worker on demand and restarts it after a
     kill, and keeps each exercise's and the submission's time."""
 
-    def __init__(self, submission: Path, limits: Limits, seed: int, isolation: Isolation = PROCESS) -> None:
+    def __init__(
+        self,
+        submission: Path,
+        limits: Limits,
+        seed: int,
+        isolation: Isolation = PROCESS,
+        probes: dict | None = None,
+    ) -> None:
         self.submission, self.limits, self.seed, self.isolation = submission, limits, seed, isolation
+        self.probes = probes  # the course's probes module for the worker to load (grader.grading.course_code)
         self.worker: WorkerProcess | None = None
         self.fatal: GradingError | None = None
         self.unavailable: list[str] = []  # limits this platform did not apply
@@ -105,7 +113,7 @@ class Session:
             self._staged = self._stack.enter_context(staged(self.submission, self.isolation))
         if self.worker is None:
             try:
-                self.worker = start_worker(self._staged, self.limits, self.isolation)
+                self.worker = start_worker(self._staged, self.limits, self.isolation, self.probes)
             except OSError as exc:
                 self.fatal = WorkerStartError(self._cannot_start(f"{type(exc).__name__}: {exc}"))
                 raise self.fatal from None
@@ -540,7 +548,7 @@ class StudentModule:
         return RemoteFunction(self._session, {"module": self._name, "deps": self._deps, "attr": attr}, attr)
 
     def run(self, scenario: Callable, label: str | None = None, **kwargs: Any) -> Any:
-        """Run a scenario of grader.sandboxed.probes with this module in the worker; LABEL names it in messages."""
+        """Run a scenario of the course's probes with this module in the worker; LABEL names it in messages."""
         message = {
             "op": "scenario",
             "name": scenario.__name__,

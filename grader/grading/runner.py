@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from grader.core.errors import GradingError
 from grader.core.i18n import _
+from grader.grading.course_code import install_course_code
 from grader.grading.sandbox import choose_isolation
 from grader.model.course import Course, Exercise
 from grader.model.results import ExerciseResult, GradeReport, TestResult, shares
@@ -96,6 +97,7 @@ def serve(course: Course, exercises: list[Exercise], loop: Callable[[Callable[[S
     and collecting again each time. A suite that cannot run is a GradingError, before anything is graded."""
     from grader.grading.plugin import GradingPlugin
 
+    install_course_code(course)
     reference = load_reference(course)
     plugin = GradingPlugin(course, None, reference)
     server = _Server(course, exercises, plugin, loop)
@@ -151,7 +153,8 @@ def open_session(course: Course, submission: Path, seed: int, isolation: str | N
     mode = choose_isolation(isolation or os.environ.get(ISOLATION_VARIABLE, "auto"), _secret_paths(course))
     from grader.grading.remote import Session
 
-    return Session(submission.resolve(), course.limits, seed, isolation=mode)  # its worker starts now
+    probes = install_course_code(course)
+    return Session(submission.resolve(), course.limits, seed, isolation=mode, probes=probes)  # its worker starts now
 
 
 def load_reference(course: Course) -> Reference | None:
@@ -193,6 +196,7 @@ def collect(course: Course, exercises: list[Exercise]) -> dict[tuple[str, str], 
     """The names of the tests in the suites of EXERCISES, by (exercise id, visibility), without running any."""
     from grader.grading.plugin import GradingPlugin
 
+    install_course_code(course)
     plugin = GradingPlugin(course, None, None)
     _pytest(course, plugin, exercises, None, "--collect-only")
     return plugin.collected

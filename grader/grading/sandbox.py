@@ -225,11 +225,19 @@ class WorkerProcess:
             remove_tree(self.workdir)
 
 
-def start_worker(submission: Staged, limits: Limits, isolation: Isolation = PROCESS) -> WorkerProcess:
+def start_worker(
+    submission: Staged, limits: Limits, isolation: Isolation = PROCESS, probes: dict | None = None
+) -> WorkerProcess:
     """Start the worker (grader.sandboxed.worker, from this process's grader package) on SUBMISSION under LIMITS,
-    isolated as ISOLATION says."""
+    isolated as ISOLATION says, with the course's PROBES (its module's source, see grader.grading.course_code) to
+    load before student code runs."""
     _become_subreaper()
-    config = {"limits": asdict(limits), "own_uid": submission.uid is not None, "seccomp": isolation.mode != "process"}
+    config = {
+        "limits": asdict(limits),
+        "own_uid": submission.uid is not None,
+        "seccomp": isolation.mode != "process",
+        "probes": probes,
+    }
     worker = [sys.executable, "-I", "-u", "-c", _BOOT, str(Path(grader.__file__).parent.parent)]
     user: dict = {}
     if isolation.mode == "namespace":

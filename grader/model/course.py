@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.core import i18n
 from grader.core.errors import GradingError
 from grader.core.i18n import _, course_text
 from grader.core.terminal import shown
@@ -16,7 +17,7 @@ COURSE_FILE = "course.yaml"
 
 @dataclass(frozen=True)
 class Limits:
-    """What one submission may use; the defaults suit the chapter 4 course on a small machine."""
+    """What one submission may use; the defaults suit a course of small numerical exercises on a small machine."""
 
     call_seconds: float = 10.0
     exercise_seconds: float = 30.0  # so that one hung exercise cannot use up the others' time
@@ -53,6 +54,11 @@ class Course:
     solutions_dir: Path
     limits: Limits
     exercises: tuple[Exercise, ...] = field(default=())
+    probes: Path | None = None  # the module of functions, scenarios and data the suites hand to student code
+    helpers: tuple[Path, ...] = ()  # modules the suites import by name, run in the grader only (e.g. mistakes)
+    pictures: Path | None = None  # the module of what `grade plot` and the notebooks draw
+    locale: Path | None = None  # the course's own catalogs: <lang>/LC_MESSAGES/course.po
+    assignment: str = "assignment"  # its name as an nbgrader assignment (`grade publish`)
 
     def exercise(self, exercise_id: str) -> Exercise:
         for exercise in self.exercises:
@@ -155,7 +161,10 @@ class _Reader:
         return tuple(items)
 
     def course(self, root: Path, data: Any) -> Course:
-        data = self.mapping(data, "top level", {"title", "exercises"}, {"seed", "layout", "limits"})
+        optional = {"seed", "layout", "limits", "probes", "helpers", "pictures", "locale", "assignment"}
+        data = self.mapping(data, "top level", {"title", "exercises"}, optional)
+        locale = self.own(root, data, "locale", "")
+        i18n.use_course_locale(locale)  # the course's titles and hints, read next, come from its own catalogs
         layout = self.mapping(data.get("layout", {}), "layout", set(), {"exercises", "solutions"})
         exercises_data = self.value(data, "exercises", "top level", list)
         if not exercises_data:
@@ -170,7 +179,49 @@ class _Reader:
             solutions_dir=self.folder(root, layout, "solutions"),
             limits=self.limits(data.get("limits", {})),
             exercises=exercises,
+            probes=self.own(root, data, "probes", ".py"),
+            helpers=self.helpers(root, data),
+            pictures=self.own(root, data, "pictures", ".py"),
+            locale=locale,
+            assignment=self.value(data, "assignment", "top level", str, root.resolve().name),
         )
+
+    def own(self, root: Path, data: dict, key: str, suffix: str) -> Path | None:
+        """The course's own file (a module when SUFFIX is .py) or directory named by KEY, which must exist."""
+        value = self.value(data, key, "top level", str)
+        if value is None:
+            return None
+        path = root / value
+        if suffix:
+            return self.module(path, value, key)
+        if not path.is_dir():
+            raise self.fail(key, _("{path} is not a directory of the course").format(path=value))
+        return path
+
+    def module(self, path: Path, value: str, where: str) -> Path:
+        """PATH (VALUE in course.yaml, at WHERE), which must be a Python module of the course."""
+        if not (path.is_file() and path.suffix == ".py" and path.stem.isidentifier()):
+            raise self.fail(where, _("{path} is not a Python module of the course").format(path=value))
+        return path
+
+    def helpers(self, root: Path, data: dict) -> tuple[Path, ...]:
+        """The modules the suites import by name: each a module of the course, no two with one name, and none
+        named like the probes module or a module of the exercises (the suites would import the wrong one)."""
+        paths = [
+            self.module(root / value, value, f"helpers[{index}]")
+            for index, value in enumerate(self.strings(data, "helpers", "top level"))
+        ]
+        taken = {Path(str(data.get("probes", ""))).stem} | {
+            str(e.get("module")) for e in data["exercises"] if isinstance(e, dict)
+        }
+        for index, path in enumerate(paths):
+            if path.stem in taken:
+                raise self.fail(
+                    f"helpers[{index}]",
+                    _("{name} is the name of another module of the course").format(name=repr(path.stem)),
+                )
+            taken.add(path.stem)
+        return tuple(paths)
 
     def limits(self, data: Any) -> Limits:
         defaults = Limits()

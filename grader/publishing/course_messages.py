@@ -3,8 +3,9 @@
 They are the course title and the exercise titles and hints of course.yaml, every paragraph of the
 solutions' task docstrings as the notebooks show them (a paragraph is the unit a translator keeps in step
 with the English; doctest examples are code and stay as they are), and the notebooks' fixed phrases.
-`python -m grader.publishing.course_messages` brings the de and ja catalogs in line: new ids are added untranslated,
-ids the course no longer has become obsolete, and it lists what is still untranslated.
+`python -m grader.publishing.course_messages` brings the de and ja catalogs of the course's `locale` directory in
+line: new ids are added untranslated, ids the course no longer has become obsolete, and it lists what is still
+untranslated.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from grader.core.i18n import LANGUAGES, LOCALE_DIR
+from grader.core.errors import GradingError
+from grader.core.i18n import LANGUAGES, _
 from grader.model.course import Course, load_course
 from grader.publishing.notebooks import PHRASES, split_module, task_blocks
 
@@ -31,9 +33,11 @@ def message_ids(course: Course) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def catalog_path(lang: str) -> Path:
-    """LANG's catalog of the course's texts."""
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalog_path(course: Course, lang: str) -> Path:
+    """LANG's catalog of COURSE's texts, in the directory course.yaml names as `locale`."""
+    if course.locale is None:
+        raise GradingError(_("course.yaml names no locale directory for the course's catalogs (add `locale: locale`)"))
+    return course.locale / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def untranslated(path: Path, ids: list[str]) -> list[str]:
@@ -60,12 +64,13 @@ def update_catalog(path: Path, ids: list[str]) -> None:
 
 def main(root: Path) -> int:
     """Update every catalog from the course at ROOT and print what is untranslated; 1 if anything is."""
-    ids = message_ids(load_course(root, "en"))
+    course = load_course(root, "en")
+    ids = message_ids(course)
     missing = 0
     for lang in LANGUAGES[1:]:
-        update_catalog(catalog_path(lang), ids)
-        for message in untranslated(catalog_path(lang), ids):
-            print(f"{catalog_path(lang)}: untranslated: {message[:70]!r}")
+        update_catalog(catalog_path(course, lang), ids)
+        for message in untranslated(catalog_path(course, lang), ids):
+            print(f"{catalog_path(course, lang)}: untranslated: {message[:70]!r}")
             missing += 1
     print(f"{len(ids)} course messages, {missing} untranslated")
     return int(missing > 0)

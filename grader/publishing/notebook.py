@@ -44,7 +44,7 @@ def check(exercise_id: str, test: str) -> None:
 
 
 def show(picture: str) -> None:
-    """Draw PICTURE ("descent" or "training") of the saved notebooks' code as `grade plot` does, in a subprocess
+    """Draw the course's PICTURE of the saved notebooks' code as `grade plot` does, in a subprocess
     whose worker runs the student's code with the course's limits, and display the PNG. At autograde nothing
     runs: a picture earns no points."""
     if os.environ.get("NBGRADER_EXECUTION") == "autograde":

@@ -20,6 +20,7 @@ from grader.authoring.markers import BEGIN, END
 from grader.core.errors import GradingError
 from grader.core.i18n import _, course_text
 from grader.core.terminal import shown
+from grader.grading.course_code import course_pictures
 from grader.intake.submissions import IMPORTS_CELL, NOTEBOOK_SUFFIX, exercise_of
 from grader.model.course import Course, Exercise
 
@@ -31,10 +32,7 @@ SETUP_CELL = "setup"
 SETUP_CODE = "from grader.publishing.notebook import check, import_notebooks\n\nimport_notebooks()"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 # A locked cell after the answers that draws the student's own code, run in the worker (publishing.notebook.show).
-PICTURES = {
-    "descent": 'from grader.publishing.notebook import show\n\nshow("descent")',
-    "networks": 'from grader.publishing.notebook import show\n\nshow("training")',
-}
+PICTURE_CODE = "from grader.publishing.notebook import show\n\nshow({name!r})"
 
 
 # The fixed Markdown of every notebook, message ids of the `course` gettext domain like the task texts.
@@ -78,8 +76,10 @@ def source_notebook(course: Course, exercise: Exercise, tests: Tests) -> Noteboo
     for definition in definitions:
         cells.append(v4.new_markdown_cell(f"## `{definition.heading}`\n\n{_markdown(definition.docstring)}"))
         cells.append(_code(v4, definition.code, definition.name, solution=True))
-    if exercise.module in PICTURES:
-        cells.append(_code(v4, PICTURES[exercise.module], "picture"))
+    pictures = [name for name, picture in course_pictures(course).items() if picture.exercise == exercise.id]
+    for index, name in enumerate(pictures):
+        code = PICTURE_CODE.format(name=name)
+        cells.append(_code(v4, code, "picture" if index == 0 else f"picture_{name}"))
     cells.append(v4.new_markdown_cell(f"## {course_text(TESTS_HEADING)}\n\n{course_text(TESTS_TEXT)}"))
     public, hidden = tests.points[: len(tests.public)], tests.points[len(tests.public) :]
     for name, points in zip(tests.public, public, strict=True):

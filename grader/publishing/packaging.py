@@ -100,13 +100,15 @@ def tree(directory: Path) -> Files:
 
 def course_files(course: Course, secret: bool) -> Files:
     """The stubs (made from the solutions, never the working exercises/, where an instructor may have tried
-    them) and the public suites; with SECRET also the hidden suites, the solutions and course.yaml as it is;
-    without, a course.yaml that names no hidden suite and no solutions (see public_course_yaml)."""
+    them), the public suites and the course's own files; with SECRET also the hidden suites, the solutions and
+    course.yaml as it is; without, a course.yaml that names no hidden suite and no solutions (see
+    public_course_yaml)."""
     if not course.has_solutions:
         problem = _("{path} does not exist: stubs are made from the reference solutions")
         raise GradingError(problem.format(path=course.solutions_dir))
     made = markers.stubs(course.solutions_dir, [e.module for e in course.exercises])
     files = {f"{relative(course, course.exercises_dir)}/{m}.py": text.encode() for m, text in made.items()}
+    files |= own_files(course)
     for exercise in course.exercises:
         files[relative(course, exercise.public)] = exercise.public.read_bytes()
         if secret and exercise.hidden is not None:
@@ -116,6 +118,15 @@ def course_files(course: Course, secret: bool) -> Files:
         files[COURSE_FILE] = (course.root / COURSE_FILE).read_bytes()
     else:
         files[COURSE_FILE] = public_course_yaml(course).encode()
+    return files
+
+
+def own_files(course: Course) -> Files:
+    """The course's own code and catalogs that course.yaml names: its probes, helpers, pictures, `locale` tree."""
+    modules = [path for path in (course.probes, *course.helpers, course.pictures) if path]
+    files = {relative(course, path): path.read_bytes() for path in modules}
+    if course.locale is not None:
+        files |= {relative(course, course.locale) + "/" + p: d for p, d in tree(course.locale).items()}
     return files
 
 

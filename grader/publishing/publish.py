@@ -27,7 +27,7 @@ from grader.model.course import COURSE_FILE, Course
 from grader.model.results import shares
 from grader.publishing.notebook import COURSE_VARIABLE, SHIPPED_COURSE
 from grader.publishing.notebooks import Tests, source_notebook
-from grader.publishing.packaging import public_course_yaml, public_grader, source_archive
+from grader.publishing.packaging import own_files, public_course_yaml, public_grader, source_archive
 
 CONFIG_FILE = "nbgrader_config.py"
 README = "README.md"
@@ -158,8 +158,8 @@ def exercise_tests(course: Course) -> dict[str, Tests]:
 
 
 def _copy_course(course: Course, target: Path, hidden: bool) -> list[Path]:
-    """Copy course.yaml and the suites (with HIDDEN: the hidden suites and the solutions) to TARGET; without,
-    course.yaml names no hidden suite and no solutions, as in a student's repository."""
+    """Copy the suites and the course's own files to TARGET, with HIDDEN also course.yaml, the hidden suites and
+    the solutions; without, course.yaml names no hidden suite and no solutions, as in a student's repository."""
     _replace_dir(target)
     files = [*(e.public for e in course.exercises)]
     if hidden:
@@ -172,6 +172,10 @@ def _copy_course(course: Course, target: Path, hidden: bool) -> list[Path]:
         copies.append(target / path.resolve().relative_to(course.root.resolve()))
         copies[-1].parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, copies[-1])
+    for name, data in own_files(course).items():
+        copies.append(target / name)
+        copies[-1].parent.mkdir(parents=True, exist_ok=True)
+        copies[-1].write_bytes(data)
     return copies
 
 

@@ -11,22 +11,29 @@ from pathlib import Path
 from grader.core.errors import GradingError
 from grader.core.i18n import _
 from grader.core.terminal import shown
+from grader.grading.course_code import course_pictures
 from grader.model.course import Course
-from grader.publishing.packaging import Files, course_files, public_grader, write_tree
+from grader.publishing.packaging import (
+    Files,
+    course_files,
+    grader_files,
+    hidden_messages,
+    withhold_messages,
+    write_tree,
+)
 from grader.publishing.templates import render
 
 MARKER = ".grade-release.json"  # names the files a release wrote, so the next release can replace them
-GITIGNORE = (
-    ".venv/\n__pycache__/\n*.pyc\n*.egg-info/\n.grade-hints.json\n.grade-last-check.json\ngrade-report.md\n"
-    "descent.png\ntraining.png\n"
-)
+GITIGNORE = ".venv/\n__pycache__/\n*.pyc\n*.egg-info/\n.grade-hints.json\n.grade-last-check.json\ngrade-report.md\n"
 
 
 def release_files(course: Course) -> Files:
     """Everything the student's repository holds, by relative path."""
-    files = course_files(course, secret=False) | public_grader(course)
+    files = course_files(course, secret=False) | grader_files()
+    # Every catalog, the grader's and the course's, without what only a hidden suite says.
+    files = withhold_messages(files, hidden_messages(course, files))
     files["README.md"] = student_readme(course).encode()
-    files[".gitignore"] = GITIGNORE.encode()
+    files[".gitignore"] = (GITIGNORE + "".join(f"{name}.png\n" for name in course_pictures(course))).encode()
     files[".github/workflows/grade.yml"] = render("grade.yml.tmpl").encode()
     return files
 
@@ -36,7 +43,30 @@ def student_readme(course: Course) -> str:
         f"| {e.id} | `{e.module}.py` | {', '.join(f'`{f}`' for f in e.functions)} | {e.points:g} | {e.hidden_tests} |"
         for e in course.exercises
     ]
-    return render("student-README.md.tmpl", TITLE=course.title, EXERCISES="\n".join(rows))
+    example = course.exercises[0]  # the exercise the README's examples name
+    return render(
+        "student-README.md.tmpl",
+        TITLE=course.title,
+        EXERCISES="\n".join(rows),
+        EXERCISE=example.id,
+        MODULE=example.module,
+        PICTURES=_pictures_item(course),
+    )
+
+
+def _pictures_item(course: Course) -> str:
+    """The README's item on `grade plot`, naming the course's pictures; nothing when it draws none."""
+    pictures = course_pictures(course)
+    if not pictures:
+        return ""
+    names = ", ".join(
+        f"`grade plot {name}` (your `{course.exercise(p.exercise).module}.py`)" for name, p in pictures.items()
+    )
+    return (
+        f"- {names} draw your own code. Each saves a PNG (`--out FILE`, default\n"
+        "  `NAME.png`, which git ignores) and prints its path; `grade plot --help` says more. Pictures need\n"
+        '  matplotlib, installed once with `.venv/bin/pip install -q -e ".[plot]"`.\n'
+    )
 
 
 def release(course: Course, out: Path) -> Files:

@@ -1,83 +1,22 @@
-"""Functions and scenarios that the suites hand to student code.
+"""Probe functions: the course's functions that suites hand to student code by name.
 
-They are imported on both sides: the worker builds them by name for the student's functions, the grader
-calls them with the reference, so both see the same function. None of them solves an exercise.
+A course names a module of them in course.yaml (`probes:`). Both sides load it: the grader from the course, the
+worker from the source the grader sends it, so the function student code calls and the one the grader calls
+with the reference are the same. The module may define `FUNCTIONS` (name -> function of x and parameters),
+`SCENARIOS` (name -> function run in the worker with the student's module) and `shortcut(function, args)`, an
+answer the worker may give itself to a dependency call instead of asking the grader (None: ask).
 """
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-
-def square(x):
-    return x**2
-
-
-def cube(x):
-    return x**3
-
-
-def book_function_1(x):
-    """The book's first example: 0.01·x² + 0.1·x."""
-    return 0.01 * x**2 + 0.1 * x
-
-
-def sine(x):
-    return np.sin(x)
-
-
-def sphere(x):
-    """The book's function_2, for any shape: the sum of the squares of all elements."""
-    return np.sum(np.asarray(x) ** 2)
-
-
-def polynomial(x, a, b, c):
-    """Σ a·x + b·x² + c·x³ over all elements, with coefficients the suite draws."""
-    x = np.asarray(x)
-    return np.sum(a * x + b * x**2 + c * x**3)
-
-
-def bowl(x, center, scale):
-    """A convex bowl ½ Σ scale·(x − center)² with its minimum at `center`."""
-    return 0.5 * np.sum(np.asarray(scale) * (np.asarray(x) - center) ** 2)
-
-
-def dome(x, center, scale):
-    """The bowl upside down: its maximum is at `center`."""
-    return -bowl(x, center, scale)
-
-
-def _sphere_gradient(x):
-    return 2.0 * x
-
-
-def _polynomial_gradient(x, a, b, c):
-    return a + 2 * b * x + 3 * c * x**2
-
-
-def _bowl_gradient(x, center, scale):
-    return np.asarray(scale) * (x - center)
-
-
-def _dome_gradient(x, center, scale):
-    return -_bowl_gradient(x, center, scale)
-
-
-# The exact gradients of the probe functions that have one, by name (see exact_gradient).
-GRADIENTS: dict[str, Callable[..., Any]] = {
-    "sphere": _sphere_gradient,
-    "polynomial": _polynomial_gradient,
-    "bowl": _bowl_gradient,
-    "dome": _dome_gradient,
-}
-
-FUNCTIONS: dict[str, Callable[..., Any]] = {
-    f.__name__: f for f in (square, cube, book_function_1, sine, sphere, polynomial, bowl, dome)
-}
+FUNCTIONS: dict[str, Callable[..., Any]] = {}
+SCENARIOS: dict[str, Callable[..., Any]] = {}
+_shortcuts: list[Callable[[str, tuple], Any]] = []
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,32 +38,24 @@ class Probe:
         return f"<function {self.name}>"
 
 
-def exact_gradient(function: str, args: tuple) -> np.ndarray | None:
-    """The answer to a dependency call `numerical_gradient(f, x)` when f is a probe whose gradient is known and
-    x a float array: exact, so the worker need not ask the grader (one round trip per descent step saved)."""
-    if function != "numerical_gradient" or len(args) != 2:
-        return None
-    f, x = args
-    if type(f) is not Probe or f.name not in GRADIENTS or type(x) is not np.ndarray or x.dtype.kind != "f":
-        return None
-    gradient = GRADIENTS[f.name](x.astype(float), **dict(f.params))
-    return np.broadcast_to(gradient, x.shape).astype(float)
+def install(module: types.ModuleType) -> None:
+    """Serve MODULE's probe functions, scenarios and shortcut from now on (replacing any course's before)."""
+    FUNCTIONS.clear()
+    FUNCTIONS.update(getattr(module, "FUNCTIONS", {}))
+    SCENARIOS.clear()
+    SCENARIOS.update(getattr(module, "SCENARIOS", {}))
+    _shortcuts[:] = [module.shortcut] if callable(getattr(module, "shortcut", None)) else []
 
 
-class _WeightHolder:
-    """Plays the network in the book's idiom: its loss reads self.W, never its argument."""
-
-    def __init__(self, W: np.ndarray, x: np.ndarray, t: np.ndarray) -> None:
-        self.W, self.x, self.t = W, x, t
-
-    def loss(self) -> float:
-        return float(np.sum((self.x @ self.W - self.t) ** 2))
-
-
-def attribute_idiom(module, W, x, t):
-    """numerical_gradient(lambda w: net.loss(), net.W): f sees x only through the holder's attribute."""
-    holder = _WeightHolder(np.array(W, dtype=float), x, t)
-    return module.numerical_gradient(lambda w: holder.loss(), holder.W)
+def load(source: str, filename: str, name: str) -> types.ModuleType:
+    """Run SOURCE (the course's probes module, from FILENAME) as module NAME and install it."""
+    module = types.ModuleType(name)
+    module.__file__ = filename
+    exec(compile(source, filename, "exec"), module.__dict__)
+    install(module)
+    return module
 
 
-SCENARIOS: dict[str, Callable[..., Any]] = {attribute_idiom.__name__: attribute_idiom}
+def shortcut(function: str, args: tuple) -> Any:
+    """The course's own answer to a dependency call FUNCTION(*ARGS), or None when the grader must be asked."""
+    return _shortcuts[0](function, args) if _shortcuts else None

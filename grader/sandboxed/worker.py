@@ -178,7 +178,7 @@ class Worker:
         """A function that asks the grader to run the reference DEP.NAME on this side's arguments."""
 
         def reference(*args: Any, **kwargs: Any) -> Any:
-            exact = None if kwargs else probes.exact_gradient(name, args)
+            exact = None if kwargs else probes.shortcut(name, args)
             if exact is not None:
                 return exact
             arrays = [a for a in args if type(a) is np.ndarray]
@@ -323,6 +323,12 @@ def main(argv: list[str]) -> None:
     if problem is not None and config["seccomp"]:
         wire.send_frame(wire_out, {"op": "hello", "fatal": problem})
         return
+    if config.get("probes"):
+        try:
+            probes.load(config["probes"]["source"], config["probes"]["file"], config["probes"]["name"])
+        except Exception as exc:
+            wire.send_frame(wire_out, {"op": "hello", "fatal": f"{config['probes']['file']}: {_safe_str(exc)}"})
+            return
     wire.send_frame(wire_out, {"op": "hello", "unavailable": unavailable + ([problem] if problem else [])})
     sys.path.insert(0, submission)
     Worker(wire_in, wire_out, submission).serve()

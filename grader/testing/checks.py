@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 
 from grader.core.i18n import _
-from grader.sandboxed import probes
 from grader.sandboxed.probes import Probe
 
 
@@ -19,20 +18,6 @@ class Mismatch(AssertionError):
 def Fn(name: str, **params: Any) -> Probe:
     """A probe function of grader.sandboxed.probes with its parameters: sent to student code by name, callable here."""
     return Probe(name, tuple(sorted(params.items())))
-
-
-def blobs(rng: np.random.Generator, n: int = 60, classes: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    """A small synthetic data set, made here so that nothing is downloaded: Gaussian blobs in the plane and
-    their one-hot targets (the networks' suites and `grade plot training` train on it)."""
-    centers = rng.normal(scale=3.0, size=(classes, 2))
-    labels = rng.integers(0, classes, size=n)
-    return centers[labels] + rng.normal(scale=0.6, size=(n, 2)), np.eye(classes)[labels]
-
-
-def network_idiom(student: Any, **data: Any) -> Any:
-    """The scenario sandboxed.probes.attribute_idiom run with the student's module; its failures name the student's
-    numerical_gradient, which it calls, never the scenario's internal name."""
-    return student.run(probes.attribute_idiom, label="numerical_gradient", **data)
 
 
 def fail(message: str) -> None:
@@ -143,8 +128,8 @@ def _type_name(value: Any) -> str:
 
 class Unseen:
     """A function student code may call but neither read nor recognise: it travels as an opaque handle, and every
-    value it gives student code is computed here, in the grader (grader.grading.remote). A numerical_diff or
-    numerical_gradient that does not difference cannot know what to return for it."""
+    value it gives student code is computed here, in the grader (grader.grading.remote). Student code that is meant
+    to evaluate it (a numerical derivative, say) cannot know what to return for it without calling it."""
 
     opaque = True
 

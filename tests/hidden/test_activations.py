@@ -1,8 +1,8 @@
 """Hidden checks for sigmoid and softmax on random arrays, compared with the reference."""
 
-from grader.core.i18n import _
-from grader.testing import expect_array
-from grader.testing.mistakes import check_activation
+from grader.testing import _, expect_array
+
+from mistakes import check_activation
 
 
 def test_sigmoid_on_a_random_3d_array(student, reference, rng):

@@ -4,11 +4,10 @@ on x0² + x1², and random bowls and domes compared with the reference."""
 import numpy as np
 import pytest
 
-from grader.core.i18n import _
-from grader.grading.remote import StudentCodeError
-from grader.sandboxed import probes
-from grader.testing import Fn, Unseen, expect_array, fail, fmt, is_close
-from grader.testing.mistakes import name_the_mistake, refuse_uncopied_start
+from grader.testing import Fn, StudentCodeError, Unseen, _, expect_array, fail, fmt, is_close, name_the_mistake
+
+import probes
+from mistakes import refuse_uncopied_start
 
 START = np.array([-3.0, 4.0])
 RTOL, ATOL = 1e-6, 1e-9

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from grader.core.i18n import _
-from grader.testing import Fn, expect_array, expect_number, fail, fmt, is_close, unseen_function
-from grader.testing.mistakes import difference_mistakes, name_the_mistake, tangent_mistakes
+from grader.testing import Fn, _, expect_array, expect_number, fail, fmt, is_close, name_the_mistake, unseen_function
+
+from mistakes import difference_mistakes, tangent_mistakes
 
 H = 1e-4
 

@@ -3,18 +3,10 @@
 import numpy as np
 import pytest
 
-from grader.core.i18n import _
-from grader.grading.remote import StudentCodeError
-from grader.sandboxed import probes
-from grader.testing import Fn, expect_array, fail, fmt, is_close, network_idiom, unseen_function
-from grader.testing.mistakes import (
-    check_rows_differ,
-    gradient_mistakes,
-    name_the_mistake,
-    refuse_copy,
-    refuse_single_index,
-    truncated_gradient,
-)
+from grader.testing import Fn, StudentCodeError, _, expect_array, fail, fmt, is_close, name_the_mistake, unseen_function
+
+import probes
+from mistakes import check_rows_differ, gradient_mistakes, refuse_copy, refuse_single_index, truncated_gradient
 
 H = 1e-4
 # Every h in 1e-6..1e-3 passes; a forward difference (off by h·f''/2 ≥ 5e-5 here) does not.
@@ -68,7 +60,7 @@ def test_network_idiom_with_random_weights(student, reference, rng):
         "t": np.eye(n_out)[rng.integers(0, n_out, batch)],
     }
     want = probes.attribute_idiom(reference, **data)
-    got = network_idiom(student, **data)
+    got = student.run(probes.attribute_idiom, label="numerical_gradient", **data)
     refuse_copy(student, got, want, data["W"])
     what = _("numerical_gradient(lambda w: net.loss(), net.W) for W of shape {shape}").format(shape=want.shape)
     expect_array(got, want, what, rtol=1e-6, atol=1e-6)

@@ -3,10 +3,9 @@
 import numpy as np
 import pytest
 
-from grader.core.i18n import _
-from grader.grading.remote import StudentCodeError
-from grader.testing import expect_number, is_close
-from grader.testing.mistakes import cee_raised, check_cee, name_the_mistake, sse_mistakes
+from grader.testing import StudentCodeError, _, expect_number, is_close, name_the_mistake
+
+from mistakes import cee_raised, check_cee, sse_mistakes
 
 
 def probabilities(rng, shape):

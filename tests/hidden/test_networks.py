@@ -2,16 +2,10 @@
 
 import numpy as np
 
-from grader.core.i18n import _
-from grader.grading.remote import StudentCodeError
-from grader.testing import blobs, expect_array, expect_number, fail
-from grader.testing.mistakes import (
-    accuracy_mistakes,
-    accuracy_raised,
-    name_the_mistake,
-    predict_mistakes,
-    simple_net_mistakes,
-)
+from grader.testing import StudentCodeError, _, expect_array, expect_number, fail, name_the_mistake
+
+from mistakes import accuracy_mistakes, accuracy_raised, predict_mistakes, simple_net_mistakes
+from probes import blobs
 
 KEYS = ["W1", "W2", "b1", "b2"]
 

@@ -39,15 +39,15 @@ def ids(english) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["de", "ja"])
-def test_the_catalog_translates_every_course_text(lang, ids):
-    missing = untranslated(catalog_path(lang), ids)
+def test_the_catalog_translates_every_course_text(lang, english, ids):
+    missing = untranslated(catalog_path(english, lang), ids)
     listed = "\n".join(f"  {message!r}" for message in missing)
-    assert not missing, f"{catalog_path(lang)} leaves {len(missing)} course texts untranslated:\n{listed}"
+    assert not missing, f"{catalog_path(english, lang)} leaves {len(missing)} course texts untranslated:\n{listed}"
 
 
 @pytest.mark.parametrize("lang", ["de", "ja"])
-def test_translations_keep_code_and_formulas_as_they_are(lang, ids):
-    catalog = {e.msgid: e.msgstr for e in polib.pofile(str(catalog_path(lang)))}
+def test_translations_keep_code_and_formulas_as_they_are(lang, english, ids):
+    catalog = {e.msgid: e.msgstr for e in polib.pofile(str(catalog_path(english, lang)))}
     changed = {m: [c for c in CODE.findall(m) if c not in catalog[m]] for m in ids}
     assert not {m: c for m, c in changed.items() if c}
 
@@ -94,6 +94,7 @@ def test_empty_or_fuzzy_entries_count_as_untranslated_and_an_update_adds_new_ids
 def course_copy(tmp_path: Path) -> Path:
     """The course's course.yaml and the suites it names, so that `grade hint` keeps its state out of the project."""
     shutil.copy(ROOT / "course.yaml", tmp_path / "course.yaml")
+    shutil.copytree(ROOT / "course", tmp_path / "course")
     for suites in ("public", "hidden"):
         shutil.copytree(ROOT / "tests" / suites, tmp_path / "tests" / suites)
     return tmp_path

@@ -60,6 +60,7 @@ def test_check_list_and_hint_write_what_the_encoding_has(mixed, tmp_path, encodi
 def tmp_course(tmp_path: Path) -> Path:
     """A course of its own for `grade hint`, which remembers in the course how far it got."""
     shutil.copy(ROOT / "course.yaml", tmp_path)
+    shutil.copytree(ROOT / "course", tmp_path / "course")
     for suites in ("public", "hidden"):
         shutil.copytree(ROOT / "tests" / suites, tmp_path / "tests" / suites)
     return tmp_path

@@ -9,11 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from grader.grading.course_code import install_course_code
 from grader.grading.memo import Memo, RememberingModule, key_of
 from grader.grading.reference import Reference
+from grader.model.course import load_course
 from grader.testing import Fn
 
 ROOT = Path(__file__).resolve().parents[2]
+install_course_code(load_course(ROOT))  # the course's probe functions, which Fn names
 
 
 def counted(function):

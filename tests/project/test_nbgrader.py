@@ -25,6 +25,7 @@ from grader.grading.runner import collect
 from grader.intake.submissions import notebook_name
 from grader.model.course import load_course
 from grader.publishing.notebooks import answer_release
+from grader.publishing.packaging import own_files
 from grader.publishing.publish import FULL_COURSE
 
 from conftest import ROOT, grade
@@ -128,6 +129,7 @@ def test_the_release_holds_no_solution_line_and_no_hidden_test(published, course
     release = published / "release" / ASSIGNMENT
     shipped = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
     public = {f"course/{e.public.relative_to(ROOT).as_posix()}" for e in course.exercises}
+    public |= {f"course/{name}" for name in own_files(course)}  # the probes the suites import, the catalogs
     archive = [p.name for p in release.glob("dlfs-ch4-grader-*.tar.gz")]
     assert shipped == {"course/course.yaml", "README.md", *archive, *public} | {p.name for p in release.glob("*.ipynb")}
     text = "\n".join(cell.source for p in release.glob("*.ipynb") for cell in nbformat.read(p, as_version=4).cells)

@@ -1,4 +1,5 @@
-"""`grade plot` and grader.tools.plotting: the student's own code drawn through the worker, beside the reference.
+"""`grade plot`, grader.tools and the course's pictures: the student's own code drawn through the worker, beside
+the reference.
 
 The traces are checked as numbers (the picture is drawn from them); the PNGs are checked to be real images.
 """
@@ -16,15 +17,19 @@ import numpy as np
 import pytest
 
 from grader.core.errors import GradingError
+from grader.grading.course_code import install_course_code
 from grader.grading.reference import Reference
 from grader.grading.remote import Session
 from grader.model.course import load_course
 from grader.tools import plotting
+from grader.tools.pictures import _Seeded, course_pictures
 
 from conftest import ROOT, grade
 
 COURSE = load_course(ROOT)
 REFERENCE = Reference(COURSE.solutions_dir)
+course_pictures(COURSE)  # loads course/pictures.py as the module `pictures`
+chapter = sys.modules["pictures"]
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -54,7 +59,7 @@ def descent_in_worker(submission):
     sessions: list[Session] = []
 
     def start(**swaps: Path):
-        session = Session(submission(**swaps).resolve(), COURSE.limits, COURSE.seed)
+        session = Session(submission(**swaps).resolve(), COURSE.limits, COURSE.seed, probes=install_course_code(COURSE))
         sessions.append(session)
         return session.module("descent", {}, "descent").gradient_descent
 
@@ -67,13 +72,13 @@ def test_the_three_cases_of_the_source_text(descent_in_worker):
     """lr 0.1 converges, lr 10 diverges (to the ~1e13 plateau where the numerical gradient cancels), lr 1e-10
     barely moves; each path starts at (-3, 4) and follows the reference step for step."""
     student = descent_in_worker()
-    traces = {lr: plotting.descent_trace(student, lr) for lr in plotting.LEARNING_RATES}
+    traces = {lr: chapter.descent_trace(student, lr) for lr in chapter.LEARNING_RATES}
     assert [traces[lr].behaviour for lr in (0.1, 10, 1e-10)] == ["converged", "diverged", "barely moved"]
     for lr, trace in traces.items():
-        assert trace.points.shape == (plotting.STEPS + 1, 2)
+        assert trace.points.shape == (chapter.STEPS + 1, 2)
         np.testing.assert_array_equal(trace.points[0], [-3.0, 4.0])
         assert trace.agrees
-        reference = plotting.descent_trace(REFERENCE.module("descent").gradient_descent, lr)
+        reference = chapter.descent_trace(REFERENCE.module("descent").gradient_descent, lr)
         np.testing.assert_allclose(trace.points, reference.points, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(traces[0.1].points[1], [-2.4, 3.2])  # one step: x (1 − 2·lr)
     assert 1e12 < np.abs(traces[10].points[-1]).max() < 1e14
@@ -81,13 +86,13 @@ def test_the_three_cases_of_the_source_text(descent_in_worker):
 
 def test_a_diverging_path_is_cut_where_it_leaves_the_view():
     """(-3, 4) → (57, -76) leaves [-5, 5]² through its bottom edge at (3.75, -5): the drawn path stops there."""
-    trace = plotting.DescentTrace(10.0, np.array([[-3.0, 4.0], [57.0, -76.0], [-1083.0, 1444.0], [np.inf, np.nan]]))
-    shown, left = plotting._clip(trace.points)
+    trace = chapter.DescentTrace(10.0, np.array([[-3.0, 4.0], [57.0, -76.0], [-1083.0, 1444.0], [np.inf, np.nan]]))
+    shown, left = chapter._clip(trace.points)
     assert left
     np.testing.assert_allclose(shown, [[-3.0, 4.0], [3.75, -5.0]])
     inside = np.array([[-3.0, 4.0], [0.6, -0.8]])
-    assert plotting._clip(inside) == (inside, False)
-    shown, left = plotting._clip(np.array([[-3.0, 4.0], [np.nan, np.nan]]))  # a path that reached nan ends before
+    assert chapter._clip(inside) == (inside, False)
+    shown, left = chapter._clip(np.array([[-3.0, 4.0], [np.nan, np.nan]]))  # a path that reached nan ends before
     assert not left
     np.testing.assert_array_equal(shown, [[-3.0, 4.0]])
 
@@ -96,8 +101,8 @@ def test_a_descent_that_changes_init_x_still_draws_its_true_path(descent_in_work
     """Each step gets its own copy of the point, so a function that updates init_x in place cannot bend the path."""
     mutant = descent_in_worker(descent=ROOT / "tests" / "mutants" / "descent__mutates_init_x.py")
     np.testing.assert_allclose(
-        plotting.descent_trace(mutant, 0.1).points,
-        plotting.descent_trace(REFERENCE.module("descent").gradient_descent, 0.1).points,
+        chapter.descent_trace(mutant, 0.1).points,
+        chapter.descent_trace(REFERENCE.module("descent").gradient_descent, 0.1).points,
         rtol=1e-9,
         atol=1e-12,
     )
@@ -106,31 +111,29 @@ def test_a_descent_that_changes_init_x_still_draws_its_true_path(descent_in_work
 def test_a_descent_that_ignores_step_num_is_flagged(descent_in_worker):
     """Single steps of a function that always takes 100 end elsewhere than one run of 100: the legend says so."""
     mutant = descent_in_worker(descent=ROOT / "tests" / "mutants" / "descent__ignores_step_num.py")
-    trace = plotting.descent_trace(mutant, 0.1)
+    trace = chapter.descent_trace(mutant, 0.1)
     assert not trace.agrees
-    labels = [t.get_text() for t in plotting.draw_descent([trace]).axes[0].get_legend().get_texts()]
+    labels = [t.get_text() for t in chapter.draw_descent([trace]).axes[0].get_legend().get_texts()]
     assert "lr = 0.1 (converged, ignores step_num?)" in labels
 
 
 def test_a_descent_that_returns_a_history_is_named(descent_in_worker):
     mutant = descent_in_worker(descent=ROOT / "tests" / "mutants" / "descent__returns_history.py")
     with pytest.raises(GradingError, match=r"step_num=1\) returned a value of type tuple with 2 items, not an array"):
-        plotting.descent_trace(mutant, 0.1)
+        chapter.descent_trace(mutant, 0.1)
 
 
 def test_the_training_curve_of_the_reference_run_in_the_worker_matches_the_reference_here(submission):
     """The worker seeds np.random before each call; so does the reference's side: the same code, the same curve."""
-    from grader.tools.pictures import _seeded
-
-    session = Session(submission().resolve(), COURSE.limits, COURSE.seed)
+    session = Session(submission().resolve(), COURSE.limits, COURSE.seed, probes=install_course_code(COURSE))
     try:
         networks = session.module("networks", {}, "networks")
-        student = plotting.training_losses(networks.TwoLayerNet, networks.train)
+        student = chapter.training_losses(networks.TwoLayerNet, networks.train)
     finally:
         session.finish()
-    reference = REFERENCE.module("networks")
-    here = plotting.training_losses(*_seeded(reference.TwoLayerNet, reference.train))
-    assert len(student) == plotting.TRAINING["iters_num"]
+    reference = _Seeded(REFERENCE.module("networks"))
+    here = chapter.training_losses(reference.TwoLayerNet, reference.train)
+    assert len(student) == chapter.TRAINING["iters_num"]
     assert student == here
     assert student[-1] < 0.2 * student[0]
 
@@ -160,7 +163,7 @@ def test_grade_plot_default_name_and_learning_rates(tmp_path: Path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["training", "--lr", "3"], "--lr is for `grade plot descent` only"),
+        (["training", "--lr", "3"], "--lr is for pictures that take learning rates, not training"),
         (["descent", "--lr", "nan"], "--lr nan: a learning rate must be a finite number"),
         (["descent", "nowhere"], "nowhere is not a directory of exercise modules"),
     ],
@@ -203,10 +206,10 @@ def test_grade_check_never_imports_matplotlib():
 def test_a_picture_cell_runs_the_notebooks_code_in_the_worker_with_its_limits(tmp_path: Path, monkeypatch, capsys):
     """A descent that never returns costs the picture cell one call's time limit, and prints one line; under
     nbgrader's autograde the cell runs no student code at all."""
-    from grader.publishing.notebooks import PICTURES
+    from grader.publishing.notebooks import PICTURE_CODE
 
     course = tmp_path / "course"
-    for name in ("tests/public", "tests/hidden", "solutions"):
+    for name in ("course", "tests/public", "tests/hidden", "solutions"):
         shutil.copytree(ROOT / name, course / name)
     limits = (ROOT / "course.yaml").read_text().replace("call_seconds: 10", "call_seconds: 1")
     (course / "course.yaml").write_text(limits)
@@ -221,14 +224,14 @@ def test_a_picture_cell_runs_the_notebooks_code_in_the_worker_with_its_limits(tm
     monkeypatch.setenv("GRADE_COURSE", str(course))
     monkeypatch.setenv("GRADE_ISOLATION", "process")  # so that the marker file can be written
     monkeypatch.setenv("GRADE_LANG", "en")
-    exec(PICTURES["descent"], {})
+    exec(PICTURE_CODE.format(name="descent"), {})
     assert marker.exists()
     printed = capsys.readouterr().out
     assert printed.count("\n") == 1 and printed.startswith("grade: error: cannot draw your code:")
     assert "did not finish within 1 s" in printed
     marker.unlink()
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    exec(PICTURES["descent"], {})
+    exec(PICTURE_CODE.format(name="descent"), {})
     assert capsys.readouterr().out == "" and not marker.exists()
 
 
@@ -258,7 +261,7 @@ def _training_xlabel(lang: str) -> str:
 
     i18n.use(lang)
     try:
-        return plotting.draw_training([1.0, 0.5]).axes[0].get_xlabel()
+        return chapter.draw_training([1.0, 0.5]).axes[0].get_xlabel()
     finally:
         i18n.use("en")
 

@@ -131,7 +131,7 @@ def hanging_course(tmp_path: Path) -> tuple[Path, Path]:
     """A copy of the course with a 1 s call limit, and a submission (the reference, but its sigmoid hangs, after
     writing its process id to a file) beside it: (course root, file of process ids)."""
     root = tmp_path / "course"
-    for part in ("tests/public", "tests/hidden", "solutions"):
+    for part in ("course", "tests/public", "tests/hidden", "solutions"):
         shutil.copytree(ROOT / part, root / part)
     course = yaml.safe_load((ROOT / "course.yaml").read_text(encoding="utf-8"))
     course["limits"].update(call_seconds=1, exercise_seconds=60, submission_seconds=120)
@@ -205,7 +205,7 @@ def test_grade_plot_draws_the_reference(stripped, tmp_path):
 
 def test_grade_watch_checks_a_saved_module_and_stops_on_ctrl_c(stripped, tmp_path):
     root = tmp_path / "course"
-    for part in ("tests/public", "exercises"):
+    for part in ("course", "tests/public", "exercises"):
         shutil.copytree(ROOT / part, root / part)
     (root / "course.yaml").write_text(public_course_yaml(load_course(ROOT)), encoding="utf-8")
     command = [stripped, "-m", "grader", "watch"]

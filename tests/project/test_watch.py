@@ -29,6 +29,7 @@ def student_copy(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "tests" / "public", root / "tests" / "public")
     shutil.copytree(ROOT / "exercises", root / "exercises")
     (root / "course.yaml").write_text(public_course_yaml(load_course(ROOT)))  # as grade release writes it
+    shutil.copytree(ROOT / "course", root / "course")
     return root
 
 

@@ -155,7 +155,7 @@ def test_the_instructor_workflow_steps_run_here(written, tmp_path, before, alice
     and the slices' journals become one grades.csv. (sudo is a pass-through here: we are root.)"""
     workspace = tmp_path / "instructor"
     workspace.mkdir()
-    for name in ("course.yaml", "exercises", "solutions", "tests"):
+    for name in ("course.yaml", "course", "exercises", "solutions", "tests"):
         (workspace / name).symlink_to(ROOT / name)
     (workspace / ".venv").symlink_to(BIN.parent)
     (workspace / "students.txt").write_text(
@@ -178,7 +178,7 @@ def test_the_instructor_workflow_steps_run_here(written, tmp_path, before, alice
     jobs = {name: tmp_path / name for name in ("grade", "collect")}
     for job in jobs.values():
         job.mkdir()
-        for name in ("course.yaml", "exercises", "solutions", "tests", ".venv", "students.txt"):
+        for name in ("course.yaml", "course", "exercises", "solutions", "tests", ".venv", "students.txt"):
             (job / name).symlink_to(workspace / name)
     grade_steps = steps(written["instructor"], "grade")
     shard = {**env, "SHARD": "1/1", "BEFORE": before, "TOKEN": "t"}

@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from grader.core.i18n import _
-from grader.testing import expect_array
-from grader.testing.mistakes import check_activation, refuse_overflow
+from grader.testing import _, expect_array
+
+from mistakes import check_activation, refuse_overflow
 
 BOOK_SCORES = np.array([0.3, 2.9, 4.0])
 BOOK_SOFTMAX = np.array([0.01821127, 0.24519181, 0.73659691])

@@ -7,10 +7,9 @@ result is (1 − 2·lr)ⁿ · x.
 import numpy as np
 import pytest
 
-from grader.core.i18n import _
-from grader.grading.remote import StudentCodeError
-from grader.testing import Fn, expect_array, fail, fmt, is_close
-from grader.testing.mistakes import name_the_mistake, raised, refuse_uncopied_start
+from grader.testing import Fn, StudentCodeError, _, expect_array, fail, fmt, is_close, name_the_mistake, raised
+
+from mistakes import refuse_uncopied_start
 
 START = np.array([-3.0, 4.0])
 TOP = np.array([1.0, -2.0])

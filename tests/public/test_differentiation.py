@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from grader.core.i18n import _
-from grader.testing import Fn, expect_array, expect_number, fail, is_close
-from grader.testing.mistakes import difference_mistakes, name_the_mistake, tangent_mistakes
+from grader.testing import Fn, _, expect_array, expect_number, fail, is_close, name_the_mistake
+
+from mistakes import difference_mistakes, tangent_mistakes
 
 
 def _check_diff(student, f, x, want, what, atol=1e-6):

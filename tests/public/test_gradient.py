@@ -2,17 +2,10 @@
 
 import numpy as np
 
-from grader.core.i18n import _
-from grader.grading.remote import StudentCodeError
-from grader.testing import Fn, expect_array, fail, fmt, is_close, network_idiom
-from grader.testing.mistakes import (
-    check_rows_differ,
-    gradient_mistakes,
-    name_the_mistake,
-    refuse_copy,
-    refuse_single_index,
-    truncated_gradient,
-)
+from grader.testing import Fn, StudentCodeError, _, expect_array, fail, fmt, is_close, name_the_mistake
+
+import probes
+from mistakes import check_rows_differ, gradient_mistakes, refuse_copy, refuse_single_index, truncated_gradient
 
 
 def _check_gradient(student, f, x, want, what):
@@ -74,7 +67,7 @@ def test_network_idiom(student):
     x = np.array([[1.0, 2.0], [-0.5, 1.0]])
     t = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
     want = 2 * x.T @ (x @ W - t)
-    got = network_idiom(student, W=W, x=x, t=t)
+    got = student.run(probes.attribute_idiom, label="numerical_gradient", W=W, x=x, t=t)
     refuse_copy(student, got, want, W)
     what = _("numerical_gradient(lambda w: net.loss(), net.W) for a loss Σ(x·W − t)²")
     expect_array(got, want, what, atol=1e-6)

@@ -2,10 +2,9 @@
 
 import numpy as np
 
-from grader.core.i18n import _
-from grader.grading.remote import StudentCodeError
-from grader.testing import expect_number, fail, is_close
-from grader.testing.mistakes import DELTA, cee_raised, check_cee
+from grader.testing import StudentCodeError, _, expect_number, fail, is_close
+
+from mistakes import DELTA, cee_raised, check_cee
 
 # The book's example (4.2.1): class 2 is correct; Y_GOOD gives it 0.6, Y_BAD only 0.1.
 Y_GOOD = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])

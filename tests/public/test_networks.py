@@ -2,17 +2,10 @@
 
 import numpy as np
 
-from grader.core.i18n import _
-from grader.grading.remote import StudentCodeError
-from grader.testing import blobs, expect_array, expect_number, fail
-from grader.testing.mistakes import (
-    accuracy_mistakes,
-    accuracy_raised,
-    forward,
-    name_the_mistake,
-    predict_mistakes,
-    simple_net_mistakes,
-)
+from grader.testing import StudentCodeError, _, expect_array, expect_number, fail, name_the_mistake
+
+from mistakes import accuracy_mistakes, accuracy_raised, forward, predict_mistakes, simple_net_mistakes
+from probes import blobs
 
 BOOK_W = np.array([[0.47355232, 0.9977393, 0.84668094], [0.85557411, 0.03563661, 0.69422093]])
 BOOK_X, BOOK_T = np.array([0.6, 0.9]), np.array([0, 0, 1])

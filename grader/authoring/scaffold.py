@@ -29,12 +29,15 @@ def {name}(x: float) -> float:
 
 PUBLIC = '''"""Public checks for {name}: students run these with `grade check`."""
 
-from grader.testing import expect_number
+from grader.testing import _, expect_number, name_the_mistake
 
 
 def test_twice_three_is_six(student):
-    """{name}(3.0) is 6."""
-    expect_number(student.{name}(3.0), 6.0, "{name}(3.0)")
+    """{name}(3.0) is 6; adding 2 gives 5, and the failure names that mistake."""
+    got = student.{name}(3.0)
+    adds = (lambda: 2 + 3.0, _("it adds 2 instead of multiplying by 2"))
+    name_the_mistake(got, 6.0, "{name}(3.0)", [adds])
+    expect_number(got, 6.0, "{name}(3.0)")
 '''
 
 HIDDEN = '''"""Hidden checks for {name}: inputs drawn from the grading seed, answers from the reference."""
@@ -52,6 +55,7 @@ MUTANT = '''"""A known mistake in {name}: `grade validate` proves that a suite o
 
 EXERCISE = "{id}"
 MISTAKE = "adds instead of multiplying"
+FEEDBACK = "adds 2 instead of multiplying"
 
 
 def {name}(x):

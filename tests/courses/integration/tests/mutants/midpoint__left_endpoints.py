@@ -2,6 +2,7 @@
 
 EXERCISE = "midpoint"
 MISTAKE = "left endpoints instead of midpoints"
+FEEDBACK = "left end of each interval"
 
 
 def midpoint_rule(f, a, b, n):

@@ -2,6 +2,7 @@
 
 EXERCISE = "simpson"
 MISTAKE = "the two rules' weights swapped"
+FEEDBACK = "weights are swapped"
 
 
 def simpson_rule(f, a, b, n):

@@ -39,14 +39,14 @@ def plot(
 
     PICTURE is one the course draws (its module named by course.yaml `pictures:`); an unknown name lists them.
     """
-    from grader.grading import runner
+    from grader.grading import course_code, runner
     from grader.tools import pictures
 
     for lr in lrs:
         if not math.isfinite(lr):
             raise GradingError(_("--lr {lr}: a learning rate must be a finite number").format(lr=lr))
     course = load(course_dir)
-    if lrs and not pictures.picture(course, picture).learning_rates:
+    if lrs and not course_code.picture(course, picture).learning_rates:
         raise GradingError(_("--lr is for pictures that take learning rates, not {name}").format(name=picture))
     saved = pictures.draw(
         course,

@@ -17,12 +17,12 @@ import numpy as np
 import pytest
 
 from grader.core.errors import GradingError
-from grader.grading.course_code import install_course_code
+from grader.grading.course_code import course_pictures, install_course_code
 from grader.grading.reference import Reference
 from grader.grading.remote import Session
 from grader.model.course import load_course
 from grader.tools import plotting
-from grader.tools.pictures import _Seeded, course_pictures
+from grader.tools.pictures import _Seeded
 
 from conftest import ROOT, grade
 
@@ -288,7 +288,7 @@ def test_with_a_japanese_font_every_label_is_drawn_in_it_when_the_png_is_saved(m
     monkeypatch.setattr(plotting, "JAPANESE_FONTS", ("DejaVu Serif",))
     i18n.use("ja")
     try:
-        figure = plotting.draw_training([1.0, 0.5])
+        figure = chapter.draw_training([1.0, 0.5])
     finally:
         i18n.use("en")
     figure.savefig(tmp_path / "training.png")

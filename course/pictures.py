@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from grader.core.errors import GradingError
-from grader.core.i18n import _, ngettext
-from grader.testing import Probe
+from grader.testing import Probe, _, ngettext
 from grader.tools.plotting import Picture, describe, drawable, new_figure
 
 from probes import blobs

@@ -1,9 +1,10 @@
 """Translations: one language per run (English, German, Japanese), read from gettext catalogs.
 
-The English text in the code is the message id; `<lang>/LC_MESSAGES/<domain>.po` holds its translation. Two
-domains: `grader` (everything the grader and the suites say, in `grader/core/locale/`) and `course` (titles,
-hints and task statements, in the directory course.yaml names as `locale`). Catalogs are read with polib straight
-from the .po files, so no compiled .mo file has to be built or committed; English, the default, reads nothing.
+The English text in the code is the message id; `<lang>/LC_MESSAGES/<domain>.po` holds its translation. Three
+domains: `grader` (what the grader says, in `grader/core/locale/`), and in the directory course.yaml names as
+`locale`, `course` (titles, hints and task statements) and `suites` (what the course's suites and modules say,
+their tests' descriptions included). Catalogs are read with polib straight from the .po files, so no compiled
+.mo file has to be built or committed; English, the default, reads nothing.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def current() -> str:
 
 
 def use_course_locale(directory: Path | None) -> None:
-    """Read the `course` domain from DIRECTORY (the course's `locale`) from now on; None: the course has none."""
+    """Read the `course` and `suites` domains from DIRECTORY (the course's `locale`) from now on; None: the
+    course has none."""
     global _course_locale
     _course_locale = directory
 
@@ -55,12 +57,12 @@ def _(message: str) -> str:
     return translate("grader", message)
 
 
-def ngettext(singular: str, plural: str, n: int) -> str:
-    """The singular or plural form for N, in the current language, from the `grader` domain."""
+def ngettext(singular: str, plural: str, n: int, domain: str = "grader") -> str:
+    """The singular or plural form for N, in the current language, from DOMAIN."""
     english = singular if n == 1 else plural
     if _current == DEFAULT:
         return english
-    forms = _catalog(_current, "grader", LOCALE_DIR).get((singular, plural))
+    forms = _catalog(_current, domain, _directory(domain)).get((singular, plural))
     if not forms:
         return english
     return forms[min(_plural_index(_current, n), len(forms) - 1)]
@@ -69,6 +71,16 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def course_text(message: str, lang: str | None = None) -> str:
     """A text of the course (a title, a hint, a task statement) in LANG or the current language."""
     return translate("course", message, lang)
+
+
+def suite_text(message: str) -> str:
+    """What a suite or a module of the course says (MESSAGE), in the current language: the `suites` domain."""
+    return translate("suites", message)
+
+
+def suite_plural(singular: str, plural: str, n: int) -> str:
+    """ngettext for the suites and the course's modules: the `suites` domain."""
+    return ngettext(singular, plural, n, "suites")
 
 
 def translate(domain: str, message: str, lang: str | None = None) -> str:
@@ -83,7 +95,7 @@ def message_ids() -> list[str]:
     """Every English text the grader and the course can say (tests/project/test_i18n.py keeps the catalogs
     complete, so the German ones list them all)."""
     ids: list[str] = []
-    for domain in ("grader", "course"):
+    for domain in ("grader", "course", "suites"):
         for key in _catalog("de", domain, _directory(domain)):
             ids += key if isinstance(key, tuple) else [key]
     return ids

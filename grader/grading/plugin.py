@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from grader.core.errors import GradingError
-from grader.core.i18n import _
+from grader.core.i18n import _, suite_text
 from grader.grading.deadline import Overrun, overrun_after
 from grader.grading.redact import Redactor
 from grader.grading.reference import Reference
@@ -157,7 +157,7 @@ class GradingPlugin:
         exercise, visibility = self.suite_of(item)
         doc = (getattr(item, "function", None).__doc__ or "").strip().splitlines()
         output = self._session.take_output()
-        description = _(doc[0]) if doc else ""  # the suites' descriptions are messages too (grader.core.babel_extract)
+        description = suite_text(doc[0]) if doc else ""  # descriptions are messages too (grader.core.babel_extract)
         message = " ".join(message.split())  # one line, whatever student code put in its exception
         if message or output:
             message, output = self.redact(message), self.redact(output)

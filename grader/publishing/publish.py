@@ -27,7 +27,15 @@ from grader.model.course import COURSE_FILE, Course
 from grader.model.results import shares
 from grader.publishing.notebook import COURSE_VARIABLE, SHIPPED_COURSE
 from grader.publishing.notebooks import Tests, source_notebook
-from grader.publishing.packaging import own_files, public_course_yaml, public_grader, source_archive
+from grader.publishing.packaging import (
+    course_files,
+    hidden_messages,
+    own_files,
+    public_course_yaml,
+    public_grader,
+    source_archive,
+    withhold_messages,
+)
 
 CONFIG_FILE = "nbgrader_config.py"
 README = "README.md"
@@ -172,7 +180,10 @@ def _copy_course(course: Course, target: Path, hidden: bool) -> list[Path]:
         copies.append(target / path.resolve().relative_to(course.root.resolve()))
         copies[-1].parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, copies[-1])
-    for name, data in own_files(course).items():
+    own = own_files(course)
+    if not hidden:  # the course's catalogs without what only a hidden suite says
+        own = withhold_messages(own, hidden_messages(course, course_files(course, secret=False)))
+    for name, data in own.items():
         copies.append(target / name)
         copies[-1].parent.mkdir(parents=True, exist_ok=True)
         copies[-1].write_bytes(data)

@@ -7,11 +7,12 @@ one sentence: `expect_number`, `expect_array`, `fail`, `fmt`, `is_close`, `as_nu
 returns: `Mistake`, `which_mistake`, `name_the_mistake`, and `raised` to judge what student code raised by type.
 Functions handed to student code: `Fn` (a probe function of the course's probes module, sent by name), `Unseen`
 and `unseen_function` (opaque: computed in the grader). `StudentCodeError`: what a call of student code raises
-when it fails. `_` and `ngettext`: a message in the run's language. The course's own modules (course.yaml
-`probes` and `helpers`) are imported by their names (`import probes`).
+when it fails. `_` and `ngettext`: a message in the run's language, from the course's own `suites` catalogs. The
+course's own modules (course.yaml `probes` and `helpers`) are imported by their names (`import probes`).
 """
 
-from grader.core.i18n import _, ngettext
+from grader.core.i18n import suite_plural as ngettext
+from grader.core.i18n import suite_text as _
 from grader.grading.remote import StudentCodeError
 from grader.sandboxed.probes import Probe
 from grader.testing.checks import (

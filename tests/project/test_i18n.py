@@ -1,5 +1,6 @@
-"""German and Japanese: every message babel extracts is translated, and `grade check` speaks the chosen language
-(--lang, else the locale) while the JSON report keeps its keys and statuses in English."""
+"""German and Japanese: every message babel extracts is translated (the grader's in grader/core/locale, what the
+course's suites and modules say in the course's own `suites` catalogs), and `grade check` speaks the chosen
+language (--lang, else the locale) while the JSON report keeps its keys and statuses in English."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ import pytest
 
 from grader.authoring.validate import load_mutants, mutated_copy
 from grader.model.course import load_course
+from grader.publishing.course_messages import catalog_path, suite_message_ids
 
 from conftest import ROOT, Run, grade
 
 CATALOG = ROOT / "grader" / "core" / "locale" / "{lang}" / "LC_MESSAGES" / "grader.po"
+DOMAINS = ("grader", "suites")
 PLURAL_FORMS = {"de": "nplurals=2; plural=(n != 1);", "ja": "nplurals=1; plural=0;"}
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 ENGLISH_ONLY = {"{article}"}  # "a" or "an": English grammar, which a translation words its own way
@@ -28,26 +31,37 @@ LOCALE_VARIABLES = ("GRADE_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory) -> polib.POFile:
-    """The message ids babel extracts from grader/ and the suites, with babel.cfg as a developer runs it."""
+def templates(tmp_path_factory) -> dict[str, polib.POFile]:
+    """By domain, the message ids: the grader's as babel extracts them with babel.cfg, as a developer runs it;
+    the suites' as `python -m grader.publishing.course_messages` finds them."""
     pot = tmp_path_factory.mktemp("pot") / "grader.pot"
     pybabel = Path(sys.executable).with_name("pybabel")
     subprocess.run(
         [str(pybabel), "--quiet", "extract", "-F", "babel.cfg", "-o", str(pot), "."], cwd=ROOT, check=True, timeout=60
     )
-    return polib.pofile(str(pot))
+    suites = polib.POFile()
+    for message in suite_message_ids(load_course(ROOT, "en")):
+        plural = isinstance(message, tuple)
+        entry = polib.POEntry(msgid=message[0], msgid_plural=message[1]) if plural else polib.POEntry(msgid=message)
+        suites.append(entry)
+    return {"grader": polib.pofile(str(pot)), "suites": suites}
 
 
-def test_the_suites_test_descriptions_are_extracted(template):
-    ids = {entry.msgid for entry in template}
-    assert "The derivative of x³ at 1 is 3 (to 1e-6: the central difference)." in ids  # a docstring's first line
-    assert "{what}: expected shape {want}, got {got}" in ids  # a _() of grader/testing/checks.py
-    assert "… {n} more line" in ids  # an ngettext
+def test_the_suites_test_descriptions_are_extracted(templates):
+    grader, suites = ({entry.msgid for entry in templates[d]} for d in DOMAINS)
+    assert "The derivative of x³ at 1 is 3 (to 1e-6: the central difference)." in suites  # a docstring's first line
+    assert "{what}: expected shape {want}, got {got}" in grader  # a _() of grader/testing/checks.py
+    assert "… {n} more line" in grader  # an ngettext
+    assert "lr = {lrs} leaves the view" in suites  # an ngettext of the course's pictures
+    assert len(grader & suites) <= 1, grader & suites  # "a list": a phrase both happen to say, nothing more
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("lang", ["de", "ja"])
-def test_every_extracted_message_is_translated(template, lang):
-    catalog = polib.pofile(str(CATALOG).format(lang=lang))
+def test_every_extracted_message_is_translated(templates, lang, domain):
+    path = CATALOG.parent / "grader.po" if domain == "grader" else catalog_path(load_course(ROOT), lang, domain)
+    catalog = polib.pofile(str(path).format(lang=lang))
+    template = templates[domain]
     assert catalog.metadata.get("Plural-Forms") == PLURAL_FORMS[lang]
     translated = {(e.msgid, e.msgid_plural): e for e in catalog.translated_entries()}
     missing, broken = [], []
@@ -67,8 +81,8 @@ def test_every_extracted_message_is_translated(template, lang):
             added = set(PLACEHOLDER.findall(form)) - wanted
             if lost or added:
                 broken.append(f"{entry.msgid!r} -> {form!r}: lost {lost}, added {sorted(added)}")
-    assert not missing, f"untranslated in {lang}/grader.po (add msgid/msgstr entries):\n" + "\n".join(missing)
-    assert not broken, f"translations in {lang}/grader.po that lose a placeholder or code:\n" + "\n".join(broken)
+    assert not missing, f"untranslated in {path} (add msgid/msgstr entries):\n" + "\n".join(missing)
+    assert not broken, f"translations in {path} that lose a placeholder or code:\n" + "\n".join(broken)
 
 
 @pytest.fixture(scope="module")

@@ -142,6 +142,10 @@ def test_the_release_holds_no_solution_line_and_no_hidden_test(published, course
     for exercise in course.exercises:
         assert all(f'"{name}"' in text for name in tests.get((exercise.id, "public"), []))
         assert not [name for name in tests.get((exercise.id, "hidden"), []) if f'"{name}"' in text]
+    # The course's catalogs ship without the translations of what only a hidden suite says (a test's description).
+    suites = Path("course", "locale", "de", "LC_MESSAGES", "suites.po")
+    secret = 'msgid "A 2-D batch holding one row gives the loss of that row given as 1-D."'
+    assert secret in (course.root / suites).read_text() and secret not in (release / "course" / suites).read_text()
 
 
 def test_the_release_notebooks_run_top_to_bottom_in_a_fresh_kernel(published, course):

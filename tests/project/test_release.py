@@ -3,6 +3,7 @@ says, and grades there: zero for the stubs, full public marks for the reference 
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -10,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import polib
 import pytest
 import yaml
 
@@ -181,12 +183,38 @@ def test_translations_of_what_only_a_hidden_suite_says_stay_behind():
     assert without_messages(catalog.encode(), frozenset({"not in it"})) == catalog.encode()
 
 
+def hidden_only_descriptions() -> set[str]:
+    """The descriptions (first docstring lines) of the hidden tests that no public file says."""
+    from grader.core.babel_extract import description
+
+    hidden = {
+        description(node)
+        for path in (ROOT / "tests" / "hidden").glob("test_*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+    }
+    public = "\n".join(p.read_text() for p in (ROOT / "tests" / "public").glob("*.py"))
+    return {line for line in hidden if line and line not in public}
+
+
+def test_the_course_catalogs_released_translate_nothing_only_a_hidden_suite_says(tmp_path):
+    """The course's `suites` catalogs ship with the public suites: a hidden test's description, translated, would
+    tell what the hidden suite checks."""
+    secret = hidden_only_descriptions()
+    catalog = "course/locale/de/LC_MESSAGES/suites.po"
+    instructors = {e.msgid for e in polib.pofile(str(ROOT / catalog))}
+    assert secret and secret <= instructors
+    released_ids = {e.msgid for e in polib.pofile(str(released(tmp_path) / catalog))}
+    assert not secret & released_ids
+    assert "A 2-D batch holding one row gives the loss of that row given as 1-D." in instructors
+
+
 def course_copy(tmp_path: Path) -> Path:
     """A copy of this course to change: course.yaml, the suites, the solutions and the stubs."""
     copy = tmp_path / "course"
     copy.mkdir()
     shutil.copy(ROOT / "course.yaml", copy)
-    for name in ("tests/public", "tests/hidden", "solutions", "exercises"):
+    for name in ("course", "tests/public", "tests/hidden", "solutions", "exercises"):
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
     return copy
 

@@ -350,7 +350,7 @@ def _softmax(a: np.ndarray) -> np.ndarray:
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
-def forward(params: dict, x: np.ndarray, hidden: Callable = _sigmoid, output: Callable = _softmax) -> np.ndarray:
+def forward_pass(params: dict, x: np.ndarray, hidden: Callable = _sigmoid, output: Callable = _softmax) -> np.ndarray:
     """TwoLayerNet.predict as the book computes it from PARAMS (the HIDDEN and OUTPUT activations replaceable)."""
     z1 = hidden(np.dot(x, params["W1"]) + params["b1"])
     return output(np.dot(z1, params["W2"]) + params["b2"])
@@ -360,11 +360,11 @@ def predict_mistakes(params: dict, x: np.ndarray) -> list[Mistake]:
     """The mistakes of TwoLayerNet.predict: a layer without its activation."""
     return [
         (
-            lambda: forward(params, x, hidden=lambda a: a),
+            lambda: forward_pass(params, x, hidden=lambda a: a),
             _("predict has no sigmoid between the layers: z1 = sigmoid(x @ W1 + b1), then softmax(z1 @ W2 + b2)"),
         ),
         (
-            lambda: forward(params, x, output=lambda a: a),
+            lambda: forward_pass(params, x, output=lambda a: a),
             _("predict returns the scores z1 @ W2 + b2 without the softmax: return softmax(a2)"),
         ),
     ]

@@ -4,7 +4,7 @@ import numpy as np
 
 from grader.testing import StudentCodeError, _, expect_array, expect_number, fail, name_the_mistake
 
-from mistakes import accuracy_mistakes, accuracy_raised, forward, predict_mistakes, simple_net_mistakes
+from mistakes import accuracy_mistakes, accuracy_raised, forward_pass, predict_mistakes, simple_net_mistakes
 from probes import blobs
 
 BOOK_W = np.array([[0.47355232, 0.9977393, 0.84668094], [0.85557411, 0.03563661, 0.69422093]])
@@ -68,7 +68,7 @@ def test_predict_gives_probabilities(student):
     got = net.predict(x)
     params = params_of(net, (4, 5, 3))
     what = _("TwoLayerNet(4, 5, 3).predict(x) for 6 samples")
-    name_the_mistake(got, forward(params, x), what, predict_mistakes(params, x))
+    name_the_mistake(got, forward_pass(params, x), what, predict_mistakes(params, x))
     expect_array(
         got if not isinstance(got, np.ndarray) else got.sum(axis=-1),
         np.ones(6),
@@ -77,7 +77,7 @@ def test_predict_gives_probabilities(student):
     )
     if not ((got > 0) & (got < 1)).all():
         fail(_("TwoLayerNet.predict should give probabilities strictly between 0 and 1 (a softmax at the end)"))
-    expect_array(got, forward(params, x), what, rtol=1e-6)
+    expect_array(got, forward_pass(params, x), what, rtol=1e-6)
 
 
 def test_loss_and_accuracy_accept_labels_and_one_hot(student):

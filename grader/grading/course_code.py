@@ -8,6 +8,7 @@ import functools
 import importlib.util
 import sys
 import types
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,7 +61,7 @@ def _module(path: Path) -> types.ModuleType:
     return _loading(path, load)
 
 
-def _loading(path: Path, load) -> types.ModuleType:
+def _loading(path: Path, load: Callable[[], types.ModuleType]) -> types.ModuleType:
     """LOAD()'s module, or a GradingError that names the course's file at PATH and why it failed."""
     try:
         return load()

@@ -229,7 +229,7 @@ def test_correct_styles_keep_full_marks(tmp_path, style):
 def course_copy(tmp_path):
     """The course without its solutions and hidden suites, as students have it (hints and last check live here)."""
     copy = tmp_path / "course"
-    for part in ("tests/public", "exercises"):
+    for part in ("course", "tests/public", "exercises"):
         shutil.copytree(ROOT / part, copy / part)
     (copy / "course.yaml").write_text(public_course_yaml(load_course(ROOT)), encoding="utf-8")
     return copy

@@ -85,8 +85,10 @@ class GradingPlugin:
         self._session.menu = menu
         return self._session.module(exercise.module, deps, exercise.module)
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        """A test starts (before its fixtures are set up): its exercise's time left becomes its deadline."""
+        """A test starts (before pytest's own setup runs its fixtures): its exercise's time left becomes its
+        deadline."""
         self._item = item
         self._session.begin_test(self.suite_of(item)[0].id, item.nodeid)
 

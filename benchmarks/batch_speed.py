@@ -3,7 +3,13 @@ mistake from tests/mutants, a third untouched stubs; each made distinct, since t
 only once), with -j JOBS and with --cluster local:JOBS on the same submissions. Prints submissions per second,
 seconds per submission and the CPU seconds per submission of the whole process tree (batch, Dask workers, slots,
 workers: steadier than wall time on a busy machine), and what 200 000 submissions cost in CPU-hours at that rate.
-Run on demand: `python benchmarks/batch_speed.py [--count 200] [--jobs 2] [--isolation auto] [--no-cluster]`."""
+Run on demand: `python benchmarks/batch_speed.py [--count 200] [--jobs 2] [--isolation auto] [--no-cluster]`.
+
+Where a submission's CPU went when last measured (2 cores, namespace isolation, Python 3.11, numpy 2; 0.27 CPU-s in
+all): ~0.1 s starting its worker, a fresh interpreter that imports numpy (every submission gets a fresh process in a
+fresh sandbox, SECURITY.md); ~0.06 s the worker answering some 300 calls; ~0.1 s the slot running the ~70 tests
+through pytest. With --jobs at least the number of CPUs, each slot and its workers keep to one CPU
+(grader.grading.batch.slot_cpus); --cluster slots do not."""
 
 from __future__ import annotations
 

@@ -160,8 +160,8 @@ def grade_all(
         else:
             todo.put(entry)
 
-    def run_slot() -> None:
-        slot = Slot(course, seed, isolation)
+    def run_slot(cpu: int | None) -> None:
+        slot = Slot(course, seed, isolation, cpu)
         try:
             while True:
                 try:
@@ -176,7 +176,8 @@ def grade_all(
             slot.close()
 
     # daemons: on Ctrl+C the command ends at once instead of grading on in the background
-    threads = [threading.Thread(target=run_slot, daemon=True) for _ in range(min(jobs, todo.qsize()))]
+    cpus = slot_cpus(min(jobs, todo.qsize()))
+    threads = [threading.Thread(target=run_slot, args=(cpu,), daemon=True) for cpu in cpus]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -184,16 +185,32 @@ def grade_all(
     return [outcomes[e.name] for e in entries]
 
 
-class Slot:
-    """One grading process, restarted whenever it dies or overruns a submission's time."""
+def slot_cpus(slots: int) -> list[int | None]:
+    """The CPU each of SLOTS slots is kept on (round robin over those this process may use), or None for each.
 
-    def __init__(self, course: Course, seed: int, isolation: str | None) -> None:
+    A slot and its worker take turns, a call at a time (about 300 a submission): on one CPU a turn costs a few
+    microseconds; across two, each wake-up of the other side costs tens more (measured: 10 against 35 us of CPU
+    on each side, ~18 ms of CPU a submission). Where the slots fill every CPU, keeping each slot and the workers
+    it starts on a CPU of their own costs no parallelism; with fewer slots than CPUs, the scheduler places them.
+    """
+    usable = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if not usable or slots < len(usable):
+        return [None] * slots
+    return [usable[index % len(usable)] for index in range(slots)]
+
+
+class Slot:
+    """One grading process, restarted whenever it dies or overruns a submission's time; with a CPU, the process
+    and every worker it starts (they inherit it) run on that CPU only."""
+
+    def __init__(self, course: Course, seed: int, isolation: str | None, cpu: int | None = None) -> None:
         self.command = [sys.executable, "-m", "grader.grading.batch", "--slot", str(course.root), isolation or "auto"]
         # The seed goes in the environment, which only the slot's own uid can read (/proc/PID/environ); a command
         # line is readable by every uid, and so by student code in uid isolation.
         self.env = {**os.environ, SEED_VARIABLE: str(seed)}
         self.timeout = course.limits.submission_seconds + 30
         self.process: subprocess.Popen | None = None
+        self.cpu = cpu
 
     def start(self) -> subprocess.Popen:
         if self.process is None or self.process.poll() is not None:
@@ -205,6 +222,9 @@ class Slot:
                 text=True,
                 env=self.env,
             )
+            if self.cpu is not None:  # before it reads its first submission, so before it starts a worker
+                with contextlib.suppress(OSError):  # a CPU taken away meanwhile: the scheduler places it
+                    os.sched_setaffinity(self.process.pid, {self.cpu})
         return self.process
 
     def grade(self, entry: Entry) -> Outcome:

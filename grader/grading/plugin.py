@@ -47,6 +47,7 @@ class GradingPlugin:
             if exercise.hidden is not None:
                 self.suites[exercise.hidden.resolve()] = (exercise, "hidden")
         self._suite_by_path: dict[Path, tuple[Exercise, str]] = {}
+        self._item: pytest.Item | None = None  # the test that runs
         self.outcomes: list[Outcome] = []
         self.collected: dict[tuple[str, str], list[str]] = {}
         self.collection_errors: list[str] = []
@@ -66,11 +67,13 @@ class GradingPlugin:
             self._suite_by_path[item.path] = self.suites[Path(item.path).resolve()]
         return self._suite_by_path[item.path]
 
+    # The fixtures take the running test from pytest_runtest_setup, not from `request`: pytest builds a definition
+    # of `request` (and inspects its signature) each time a fixture asks for it, ~5 ms of a submission's 70 tests.
     @pytest.fixture
-    def student(self, request: pytest.FixtureRequest) -> StudentModule:
+    def student(self) -> StudentModule:
         """The submission's module of the test's exercise. A dependency whose own tests did not all pass is served
         by the reference, and those of its functions are all this test's worker may ask the grader for."""
-        exercise = self.suite_of(request.node)[0]
+        exercise = self.suite_of(self._item)[0]
         deps, menu = {}, {}
         if self._reference is not None:
             for dependency in (self._course.exercise(d) for d in exercise.depends):
@@ -82,8 +85,11 @@ class GradingPlugin:
         self._session.menu = menu
         return self._session.module(exercise.module, deps, exercise.module)
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        """A test starts: its exercise's time left becomes its deadline."""
+        """A test starts (before pytest's own setup runs its fixtures): its exercise's time left becomes its
+        deadline."""
+        self._item = item
         self._session.begin_test(self.suite_of(item)[0].id, item.nodeid)
 
     @pytest.hookimpl(hookwrapper=True)
@@ -107,15 +113,15 @@ class GradingPlugin:
         return expected > 0 and len(ran) == expected and all(o.status == "passed" for o in ran)
 
     @pytest.fixture
-    def reference(self, request: pytest.FixtureRequest):
-        exercise = self.suite_of(request.node)[0]
+    def reference(self):
+        exercise = self.suite_of(self._item)[0]
         if self._reference is None:
             raise RuntimeError(_("this suite needs the reference solutions, which this copy of the course lacks"))
         return self._reference.remembering(exercise.module)
 
     @pytest.fixture
-    def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
-        return np.random.default_rng([self._session.seed, zlib.crc32(request.node.nodeid.encode())])
+    def rng(self) -> np.random.Generator:
+        return np.random.default_rng([self._session.seed, zlib.crc32(self._item.nodeid.encode())])
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:

@@ -10,6 +10,7 @@ the grader package it runs itself on `sys.path`; before any student code runs it
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import json
 import os
@@ -331,7 +332,16 @@ def main(argv: list[str]) -> None:
             return
     wire.send_frame(wire_out, {"op": "hello", "unavailable": unavailable + ([problem] if problem else [])})
     sys.path.insert(0, submission)
+    _collect_garbage_again()
     Worker(wire_in, wire_out, submission).serve()
+
+
+def _collect_garbage_again() -> None:
+    """Turn the garbage collector back on (the boot turned it off while the worker imported numpy and itself), so
+    that student code runs with Python's usual memory management; what the boot made is set aside (gc.freeze) and
+    never traversed again (it lives as long as the worker)."""
+    gc.freeze()
+    gc.enable()
 
 
 if __name__ == "__main__":

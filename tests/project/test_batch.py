@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import zipfile
+
+from grader.grading.batch import slot_cpus
 
 from conftest import LINUX_ONLY, grade
 
@@ -197,3 +200,35 @@ def test_reports_an_instructor_reads_give_no_tip_meant_for_a_student(toy_course,
     run = grade("check", str(submitted), "--course", str(root))
     assert run.code == 1 and run.stdout.count("== ") == 2
     assert "Stuck?" not in run.stdout
+
+
+@LINUX_ONLY
+def test_slots_that_fill_the_machine_each_keep_to_one_cpu_with_their_workers(toy_course, tmp_path):
+    """With as many slots as CPUs, the workers a slot starts run on its one CPU (a call's round trip stays there),
+    whatever isolation puts between them."""
+    cpus = sorted(os.sched_getaffinity(0))
+    suite = """
+        def test_cpus(student):
+            assert False, f"cpus {student.cpus()}"
+    """
+    root = toy_course(suite, {})
+    folder = root / "submissions"
+    for index in range(2 * len(cpus)):
+        (folder / f"s{index}").mkdir(parents=True)
+        source = f"import os\ndef cpus(): return sorted(os.sched_getaffinity(0))  # {index}\n"  # distinct: all graded
+        (folder / f"s{index}" / "toy.py").write_text(source)
+    out = tmp_path / "out"
+    run = grade("batch", str(folder), "--out", str(out), "--course", str(root), "-j", str(len(cpus)))
+    assert run.code == 0, run.stderr
+    results = json.loads((out / "results.json").read_text())
+    seen = [r["exercises"][0]["tests"][0]["message"] for r in results.values()]
+    assert all(m in {f"cpus [{cpu}]" for cpu in cpus} for m in seen), seen
+
+
+@LINUX_ONLY
+def test_slots_are_kept_to_cpus_only_when_they_fill_the_machine(monkeypatch):
+    """Fewer slots than CPUs: the scheduler places them; as many or more: round robin over the usable CPUs."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {2, 3, 5})
+    assert slot_cpus(2) == [None, None]
+    assert slot_cpus(3) == [2, 3, 5]
+    assert slot_cpus(4) == [2, 3, 5, 2]

@@ -137,6 +137,18 @@ def test_student_code_does_not_see_the_graders_environment(toy_course, monkeypat
     assert run.code == 0, run.stdout + run.stderr
 
 
+def test_student_code_runs_with_the_garbage_collector_on(toy_course):
+    """The worker imports numpy and itself with the collector off (start-up is cheaper); student code must find it
+    on, or a submission that makes cycles would run out of memory where it passes on the student's machine."""
+    suite = """
+        def test_gc(student):
+            assert student.collecting() is True, "the garbage collector is off"
+    """
+    root = toy_course(suite, {"toy": "import gc\ndef collecting(): return gc.isenabled()\n"})
+    run = check_toy(root)
+    assert statuses(run) == {"test_gc": ("passed", "")}
+
+
 def test_the_same_seed_gives_the_same_inputs(toy_course):
     suite = """
         def test_draw(student, rng):

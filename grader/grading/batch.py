@@ -297,13 +297,15 @@ def _number(value) -> str:
 def serve_slot(course_root: Path, seed: int, isolation: str) -> None:
     """The slot process: load the suites once, then grade each submission named on stdin; answer on the real
     stdout only."""
-    from grader.grading import runner
+    from grader.grading import runner, zygote
     from grader.model.course import load_course
 
     answers = os.fdopen(os.dup(1), "w")
     requests = os.fdopen(os.dup(0))  # while pytest runs, its capture puts /dev/null on fd 0
     os.dup2(2, 1)  # nothing printed while grading can be taken for an answer
     course = load_course(course_root)
+    with contextlib.suppress(GradingError):  # an isolation that cannot work here is said with the first answer
+        zygote.start(runner.isolation_for(course, isolation))  # imports numpy while pytest loads the suites
     served = []
 
     def loop(grade: Callable) -> None:
@@ -316,6 +318,8 @@ def serve_slot(course_root: Path, seed: int, isolation: str) -> None:
         if served:
             raise  # pytest broke down mid-batch: this slot ends, and the submission it had is marked as such
         _answer_each(course, requests, answers, functools.partial(_refuse, exc))  # the suites cannot run
+    finally:
+        zygote.stop()
 
 
 def _answer_each(course: Course, requests: io.TextIOBase, answers: io.TextIOBase, grade: Callable) -> None:

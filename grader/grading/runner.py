@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from grader.core.errors import GradingError
 from grader.core.i18n import _
-from grader.grading.sandbox import choose_isolation
+from grader.grading.sandbox import Isolation, choose_isolation
 from grader.model.course import Course, Exercise
 from grader.model.results import ExerciseResult, GradeReport, TestResult, shares
 
@@ -148,10 +148,15 @@ def open_session(course: Course, submission: Path, seed: int, isolation: str | N
     if not submission.is_dir():
         raise GradingError(_("{path} is not a directory of exercise modules").format(path=submission))
     refuse_links(submission)
-    mode = choose_isolation(isolation or os.environ.get(ISOLATION_VARIABLE, "auto"), _secret_paths(course))
+    mode = isolation_for(course, isolation)
     from grader.grading.remote import Session
 
     return Session(submission.resolve(), course.limits, seed, isolation=mode)  # its worker starts now
+
+
+def isolation_for(course: Course, isolation: str | None = None) -> Isolation:
+    """The isolation ISOLATION ("auto" by default, or $GRADE_ISOLATION) resolves to for COURSE's workers."""
+    return choose_isolation(isolation or os.environ.get(ISOLATION_VARIABLE, "auto"), _secret_paths(course))
 
 
 def load_reference(course: Course) -> Reference | None:

@@ -33,6 +33,7 @@ from grader.intake import submissions
 from grader.model.course import Course
 
 MAX_UNZIPPED = 50 * 1024 * 1024
+END_SECONDS = 10.0  # a slot with nothing more to grade ends on its own within this time, or is killed
 
 
 NO_SUBMISSION = "no submission"
@@ -173,7 +174,7 @@ def grade_all(
                     outcomes[entry.name] = outcome
                     on_done(outcome)
         finally:
-            slot.close()
+            slot.close(wait=END_SECONDS)
 
     # daemons: on Ctrl+C the command ends at once instead of grading on in the background
     threads = [threading.Thread(target=run_slot, daemon=True) for _ in range(min(jobs, todo.qsize()))]
@@ -235,8 +236,15 @@ class Slot:
         report = result["report"]
         return Outcome(entry.name, "graded", report=report, feedback=result["feedback"], notes=_notes(report))
 
-    def close(self) -> None:
+    def close(self, wait: float = 0.0) -> None:
+        """End the slot process: at once, or (with WAIT) as it ends when it has nothing more to grade, which lets
+        it end its zygote and remove its staging directory, killed if it has not ended after WAIT seconds."""
         if self.process is not None:
+            if wait:
+                with contextlib.suppress(OSError):
+                    self.process.stdin.close()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.process.wait(wait)
             with contextlib.suppress(OSError):
                 self.process.kill()
             self.process.wait()

@@ -317,7 +317,7 @@ class Session:
         importing, self.importing = self.importing, None
         self.close()
         if getattr(worker, "lost", False):  # a batch slot's zygote ended under it: the grader's failure
-            self.fatal = WorkerStartError(self._cannot_start(_("the zygote that started it ended")))
+            self.fatal = WorkerStartError(self._cannot_start(_("it ended without a word")))
             return StudentCodeError("crash", _("{label}: the worker process is gone").format(label=label))
         if timed_out:
             return self._timeout(label, importing)

@@ -42,6 +42,7 @@ RESTARTS = 3  # zygotes a slot starts at most; then workers start the old way
 
 _current: Zygote | None = None
 _started = 0
+_retired: list[Path] = []  # staging directories of replaced zygotes: a submission staged there may still use it
 
 
 def wanted(isolation: Isolation) -> bool:
@@ -67,10 +68,13 @@ def start(isolation: Isolation) -> None:
 
 
 def stop() -> None:
+    """End this slot's zygote, and remove every staging directory it and its predecessors had."""
     global _current
     if _current is not None:
         _current.close()
         _current = None
+    while _retired:
+        sandbox.remove_tree(_retired.pop())
 
 
 def current(isolation: Isolation) -> Zygote | None:
@@ -202,8 +206,19 @@ class Zygote:
         return ForkedWorker(child, int(limits.output_kb * 1024))
 
     def stop_child(self, child: ForkedProcess) -> None:
-        if child.returncode is None and not self._send({"op": "kill", "id": child.id}):
+        """Ask the zygote to kill CHILD with everything it started; if it has not said so within ANSWER_SECONDS,
+        kill the zygote with its sandbox, which ends them too (safe from any thread, and more than once)."""
+        if child.returncode is not None or child.stopping is not None:
+            return
+        child.stopping = threading.Timer(ANSWER_SECONDS, self._overdue, (child,))
+        child.stopping.daemon = True
+        child.stopping.start()
+        if not self._send({"op": "kill", "id": child.id}):
             child.ended(-9, lost=True)
+
+    def _overdue(self, child: ForkedProcess) -> None:
+        if child.returncode is None:
+            self.kill()
 
     def kill(self) -> None:
         """End the zygote with its whole sandbox: every child dies with its PID namespace."""
@@ -218,7 +233,7 @@ class Zygote:
             self.socket.shutdown(socket.SHUT_RDWR)
         self._reader.join(timeout=5)
         self.socket.close()
-        sandbox.remove_tree(self.stage_root)
+        _retired.append(self.stage_root)
 
 
 class ForkedProcess:
@@ -232,6 +247,7 @@ class ForkedProcess:
         self.spawned, self.started = threading.Event(), False
         self.returncode: int | None = None
         self.lost = False  # the zygote ended under it: the grader's failure, not the student's
+        self.stopping: threading.Timer | None = None  # since it was asked to kill this child
         self._ended = threading.Event()
 
     def answered(self, started: bool) -> None:
@@ -243,6 +259,8 @@ class ForkedProcess:
         if not self._ended.is_set():
             self.returncode, self.lost = status, lost
             self._ended.set()
+        if self.stopping is not None:
+            self.stopping.cancel()
 
     def wait(self, timeout: float | None = None) -> int:
         """The status once the child and everything it started have ended; a zygote that does not say so within

@@ -24,7 +24,7 @@ Each child, before any student code (see _child, _init, _worker):
    the staging directory unmounted (no other submission is in sight), a fresh devpts at /dev/pts;
 4. a fork: pid 1 of the new PID namespace, which mounts a fresh /proc (read-only where bubblewrap makes it so),
    then forks the worker (pid 2) and reaps until it ends: when pid 1 ends, the kernel kills the whole namespace;
-5. the worker: a new session, its stdin, stdout and stderr the three pipes and no other fd, /tmp/work its cwd,
+5. the worker, in pid 1's new session: its stdin, stdout and stderr the three pipes and no other fd, /tmp/work its cwd,
    the capability bounding set emptied, no supplementary groups, the submission's fresh uid and gid, no
    capabilities left (permitted, effective, inheritable, ambient), no_new_privs; then what every worker does:
    its rlimits, the seccomp filter, hello, and the requests of the grader.
@@ -131,8 +131,7 @@ def _handle(control: socket.socket, request: dict, fds: list[int], children: dic
         if request["op"] == "kill":
             for pid, key in children.items():
                 if key == request["id"]:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(pid, signal.SIGKILL)
+                    _kill(pid)
             return
         if request["op"] != "spawn" or len(fds) != 3:
             raise ValueError(f"not a request: {request.get('op')!r} with {len(fds)} fds")
@@ -150,6 +149,22 @@ def _handle(control: socket.socket, request: dict, fds: list[int], children: dic
     finally:
         for fd in fds:
             os.close(fd)
+
+
+def _kill(pid: int) -> None:
+    """Kill the child PID's PID namespace by killing its pid 1: the child, which waits for it, ends only once every
+    process in it has ended, and so says the zygote's "exited". Before there is a pid 1, the child itself."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            inits = [int(child) for child in children.read().split()]
+    except (OSError, ValueError):
+        inits = []
+    for target in inits:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(target, signal.SIGKILL)
+    if not inits:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
 
 
 def _reap(control: socket.socket, children: dict[int, int]) -> None:
@@ -207,6 +222,7 @@ def _init(fds: list[int], uid: int, request: dict) -> None:
     until it ends, whose status is this process's."""
     try:
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        os.setsid()  # as bubblewrap's --new-session: the worker is in a session of its own, not its leader
         _check(_libc.umount2(b"/proc", MNT_DETACH), "umount /proc")
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
         for name in READ_ONLY_PROC:
@@ -235,7 +251,6 @@ def _worker(fds: list[int], uid: int, request: dict) -> None:
     then grader.sandboxed.worker as a freshly started one runs."""
     code = FAILED
     try:
-        os.setsid()
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
         os.closerange(3, os.sysconf("SC_OPEN_MAX"))

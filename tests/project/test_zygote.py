@@ -120,3 +120,73 @@ def test_a_killed_child_ends_with_everything_it_started(isolation, tmp_path: Pat
         # the zygote said so once the whole PID namespace had ended: every fork that held a pipe end is gone
         assert worker.process.stdout.read() == b"" and worker.process.stderr.read() == b""
         worker.close()
+
+
+SIBLING = """
+import ctypes, os, socket
+
+libc = ctypes.CDLL(None, use_errno=True)
+KEPT = []
+
+
+def leave():
+    open("/tmp/work/left", "w").write("answers")
+    KEPT.append(libc.shmget(0x5EED, 4096, 0o1000 | 0o666))
+    server = socket.socket(socket.AF_UNIX)
+    server.bind("\\0grade-sibling")
+    server.listen()
+    KEPT.extend([server, os.openpty()])
+    return os.getpid()
+
+
+def _connects():
+    try:
+        socket.socket(socket.AF_UNIX).connect("\\0grade-sibling")
+        return True
+    except OSError:
+        return False
+
+
+def find():
+    return {
+        "file": os.path.exists("/tmp/work/left"),
+        "shm": libc.shmget(0x5EED, 0, 0) >= 0,
+        "socket": _connects(),
+        "pts": sorted(os.listdir("/dev/pts")),
+        "pids": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
+        "uid": os.getuid(),
+    }
+"""
+
+
+def call(worker: sandbox.WorkerProcess, function: str):
+    request = {"op": "call", "target": {"module": "losses", "attr": function}, "kwargs": wire.encode({}, None)}
+    wire.send_frame(worker.to_worker, request)
+    while (reply := wire.recv_frame(worker.from_worker))["op"] not in ("ok", "err"):
+        pass
+    assert reply["op"] == "ok", reply
+    return wire.decode(reply["value"], None)
+
+
+@needs_root_namespaces
+def test_two_live_children_of_one_zygote_cannot_reach_each_other(isolation, tmp_path: Path):
+    """A slot grades one submission at a time, but siblings alive together must not meet either: ann's worker
+    keeps a file, a shared memory segment, an abstract socket and a terminal; bob's, forked while it lives, finds
+    none of them and no process but his own."""
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    (submission / "losses.py").write_text(SIBLING)
+    with (
+        sandbox.staged(submission, isolation, zygote.staging_dir(isolation)) as ann_staged,
+        sandbox.staged(submission, isolation, zygote.staging_dir(isolation)) as bob_staged,
+    ):
+        ann = zygote.start_worker(ann_staged, COURSE.limits, isolation)
+        assert isinstance(ann, zygote.ForkedWorker) and hello(ann)["op"] == "hello"
+        assert call(ann, "leave") == 2
+        bob = zygote.start_worker(bob_staged, COURSE.limits, isolation)
+        assert isinstance(bob, zygote.ForkedWorker) and hello(bob)["op"] == "hello"
+        found = call(bob, "find")
+        ann.close()
+        bob.close()
+    expected = {"file": False, "shm": False, "socket": False, "pts": ["ptmx"], "pids": [1, 2], "uid": bob_staged.uid}
+    assert found == expected

@@ -46,6 +46,8 @@ import sys
 import traceback
 
 import numpy as np
+import numpy.random  # numpy imports it on first use, and every worker reseeds it in every call
+import numpy.typing  # the course's modules import it
 
 from grader.sandboxed import worker
 
@@ -138,9 +140,9 @@ def _handle(control: socket.socket, request: dict, fds: list[int], children: dic
         stage, uid = str(request["stage"]), int(request["uid"])
         if not stage or "/" in stage or stage.startswith(".") or uid <= 0:
             raise ValueError(f"refused: stage {stage!r}, uid {uid}")
-        pid = os.fork()
+        zygote, pid = os.getpid(), os.fork()
         if pid == 0:
-            _child(control, fds, stage, uid, request)
+            _child(zygote, control, fds, stage, uid, request)
         children[pid] = request["id"]
         control.sendall(json.dumps({"op": "spawned", "id": request["id"]}).encode())
     except Exception as exc:  # the grader starts that worker the old way
@@ -187,11 +189,13 @@ def _status(status: int) -> int:
     return 128 - code if code < 0 else code
 
 
-def _child(control: socket.socket, fds: list[int], stage: str, uid: int, request: dict) -> None:
+def _child(zygote: int, control: socket.socket, fds: list[int], stage: str, uid: int, request: dict) -> None:
     """The forked child (never returns): its namespaces and mounts, then pid 1 of its PID namespace."""
     try:
         os.setpgid(0, 0)
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != zygote:  # it ended before the line above: so must this child
+            os._exit(FAILED)
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.close(control.detach())
@@ -237,6 +241,7 @@ def _init(fds: list[int], uid: int, request: dict) -> None:
         for fd in (0, 1, 2):
             os.dup2(null, fd)
         os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+        _capset_none()  # all it does from now on is wait: root in name only, and the worker is not root at all
         while True:
             ended, status = os.wait()
             if ended == pid:
@@ -276,8 +281,7 @@ def _drop_to(uid: int) -> None:
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)
-    header, data = _CapHeader(0x20080522, 0), (_CapData * 2)()  # _LINUX_CAPABILITY_VERSION_3: nothing at all
-    _check(_libc.capset(ctypes.byref(header), data), "capset")
+    _capset_none()
     _prctl(PR_SET_NO_NEW_PRIVS, 1)
     _prctl(PR_SET_DUMPABLE, 1)  # as after the exec of a fresh worker: its /proc/self is its own
     with open("/proc/self/status") as proc_status:
@@ -286,6 +290,12 @@ def _drop_to(uid: int) -> None:
     ids = {*os.getresuid(), *os.getresgid()}
     if held or os.getgroups() or ids != {uid} or status["NoNewPrivs"].strip() != "1":
         raise OSError(f"privileges left: {held} {os.getgroups()} {os.getresuid()} {os.getresgid()}")
+
+
+def _capset_none() -> None:
+    """No effective, permitted or inheritable capability left."""
+    header, data = _CapHeader(0x20080522, 0), (_CapData * 2)()  # _LINUX_CAPABILITY_VERSION_3, all zero
+    _check(_libc.capset(ctypes.byref(header), data), "capset")
 
 
 def _run(function) -> int:

@@ -935,8 +935,8 @@ def test_the_translations_of_the_hidden_suites_texts_are_out_of_sight(course, is
 FACTS = """
     import json, os
 
-    def _status():
-        with open("/proc/self/status") as status:
+    def _status(pid="self"):
+        with open(f"/proc/{pid}/status") as status:
             return dict(line.split(":", 1) for line in status.read().splitlines())
 
     def _fds():
@@ -960,6 +960,7 @@ FACTS = """
                 "pid": os.getpid(),
                 "pids": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
                 "init": b"grader.sandboxed.zygote" in init.read(),
+                "init_caps": sorted({int(_status(1)[c], 16) for c in ("CapInh", "CapPrm", "CapEff")}),
                 "fds": fds,
                 "net": sorted(line.split(":")[0].strip() for line in net.readlines()[2:]),
                 "tmp": sorted(os.listdir("/tmp")),
@@ -988,6 +989,7 @@ def test_a_forked_worker_has_a_fresh_uid_no_privilege_no_way_back_and_a_namespac
     ann, bob = facts(reports["ann"]), facts(reports["bob"])
     for seen in (ann, bob):
         assert seen["init"], "the batch slot's worker was not forked by its zygote"
+        assert seen["init_caps"] == [0], seen  # pid 1 only waits, without a capability
         assert len(seen["ids"]) == 1 and seen["ids"][0] >= 100_000 and seen["groups"] == [], seen
         assert seen["caps"] == [0] and seen["nnp"] == "1" and seen["seccomp"] == "2", seen
         assert seen["fds"] == ["/dev/null", "pipe"], seen

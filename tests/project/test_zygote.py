@@ -190,3 +190,23 @@ def test_two_live_children_of_one_zygote_cannot_reach_each_other(isolation, tmp_
         bob.close()
     expected = {"file": False, "shm": False, "socket": False, "pts": ["ptmx"], "pids": [1, 2], "uid": bob_staged.uid}
     assert found == expected
+
+
+@needs_root_namespaces
+def test_a_worker_whose_zygote_died_is_the_graders_error_not_the_students(isolation):
+    import numpy as np
+
+    from grader.grading.remote import Session, StudentCodeError, WorkerStartError
+
+    session = Session(COURSE.solutions_dir.resolve(), COURSE.limits, 7, isolation)
+    try:
+        session.begin_test("losses", "test_zygote")
+        losses = session.module("losses", {}, "losses")
+        assert isinstance(session.worker, zygote.ForkedWorker)
+        assert losses.sum_squared_error(np.zeros(2), np.ones(2)) == 1.0
+        zygote.current(isolation).kill()
+        with pytest.raises(StudentCodeError):
+            losses.sum_squared_error(np.zeros(2), np.ones(2))
+        assert isinstance(session.fatal, WorkerStartError)  # the slot answers an error, graded again next run
+    finally:
+        session.finish()

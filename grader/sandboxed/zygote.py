@@ -143,6 +143,8 @@ def _handle(control: socket.socket, request: dict, fds: list[int], children: dic
         zygote, pid = os.getpid(), os.fork()
         if pid == 0:
             _child(zygote, control, fds, stage, uid, request)
+        with contextlib.suppress(OSError):  # the child does it too: whichever is first, a kill finds its group
+            os.setpgid(pid, pid)
         children[pid] = request["id"]
         control.sendall(json.dumps({"op": "spawned", "id": request["id"]}).encode())
     except Exception as exc:  # the grader starts that worker the old way
@@ -155,7 +157,9 @@ def _handle(control: socket.socket, request: dict, fds: list[int], children: dic
 
 def _kill(pid: int) -> None:
     """Kill the child PID's PID namespace by killing its pid 1: the child, which waits for it, ends only once every
-    process in it has ended, and so says the zygote's "exited". Before there is a pid 1, the child itself."""
+    process in it has ended, and so says the zygote's "exited". Before there is a pid 1 (as far as /proc says),
+    the child's process group: a pid 1 forked meanwhile is in it until its setsid, which follows its parent-death
+    signal, so it dies either way."""
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as children:
             inits = [int(child) for child in children.read().split()]

@@ -584,9 +584,8 @@ def test_a_served_dependency_refuses_inputs_larger_than_the_course_needs(course,
         """)
     )
     if isolation == "zygote":
-        report = grade_batch(
-            course, {"student": (submission / "gradient.py").read_text()}, module="gradient", base=submission
-        )
+        sources = {"student": (submission / "gradient.py").read_text()}
+        report = grade_batch(course, sources, module="gradient", base=submission)["student"]
     else:
         run = grade("check", str(submission), "--course", str(course), "--format", "json", "--isolation", isolation)
         report = run.json()
@@ -678,7 +677,8 @@ def test_the_seed_never_reaches_student_code_or_its_messages(course, isolation, 
             places += [repr(o)[:10_000] for o in gc.get_objects() if isinstance(o, (dict, list, tuple))]
             for directory in (os.getcwd(), os.path.expanduser("~")):
                 places += [name for name in os.listdir(directory)]
-            return "FOUND" if any("{seed}" in p for p in places) else "none"
+            seed = "{seed[::-1]}"[::-1]  # made now: as a constant of this code, gc would find it in its own tuples
+            return "FOUND" if any(seed in p for p in places) else "none"
 
         def sum_squared_error(y, t):
             raise RuntimeError("seed: " + _look())

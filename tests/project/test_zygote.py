@@ -205,6 +205,7 @@ def test_a_worker_whose_zygote_died_is_the_graders_error_not_the_students(isolat
         assert isinstance(session.worker, zygote.ForkedWorker)
         assert losses.sum_squared_error(np.zeros(2), np.ones(2)) == 1.0
         zygote.current(isolation).kill()
+        assert session.worker.process.wait() < 0 and session.worker.lost
         with pytest.raises(StudentCodeError):
             losses.sum_squared_error(np.zeros(2), np.ones(2))
         assert isinstance(session.fatal, WorkerStartError)  # the slot answers an error, graded again next run

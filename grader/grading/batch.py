@@ -33,6 +33,7 @@ from grader.intake import submissions
 from grader.model.course import Course
 
 MAX_UNZIPPED = 50 * 1024 * 1024
+END_SECONDS = 10.0  # a slot with nothing more to grade ends on its own within this time, or is killed
 
 
 NO_SUBMISSION = "no submission"
@@ -173,7 +174,7 @@ def grade_all(
                     outcomes[entry.name] = outcome
                     on_done(outcome)
         finally:
-            slot.close()
+            slot.close(wait=END_SECONDS)
 
     # daemons: on Ctrl+C the command ends at once instead of grading on in the background
     cpus = slot_cpus(min(jobs, todo.qsize()))
@@ -255,8 +256,15 @@ class Slot:
         report = result["report"]
         return Outcome(entry.name, "graded", report=report, feedback=result["feedback"], notes=_notes(report))
 
-    def close(self) -> None:
+    def close(self, wait: float = 0.0) -> None:
+        """End the slot process: at once, or (with WAIT) as it ends when it has nothing more to grade, which lets
+        it end its zygote and remove its staging directory, killed if it has not ended after WAIT seconds."""
         if self.process is not None:
+            if wait:
+                with contextlib.suppress(OSError):
+                    self.process.stdin.close()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.process.wait(wait)
             with contextlib.suppress(OSError):
                 self.process.kill()
             self.process.wait()
@@ -317,13 +325,15 @@ def _number(value) -> str:
 def serve_slot(course_root: Path, seed: int, isolation: str) -> None:
     """The slot process: load the suites once, then grade each submission named on stdin; answer on the real
     stdout only."""
-    from grader.grading import runner
+    from grader.grading import runner, zygote
     from grader.model.course import load_course
 
     answers = os.fdopen(os.dup(1), "w")
     requests = os.fdopen(os.dup(0))  # while pytest runs, its capture puts /dev/null on fd 0
     os.dup2(2, 1)  # nothing printed while grading can be taken for an answer
     course = load_course(course_root)
+    with contextlib.suppress(GradingError):  # an isolation that cannot work here is said with the first answer
+        zygote.start(runner.isolation_for(course, isolation))  # imports numpy while pytest loads the suites
     served = []
 
     def loop(grade: Callable) -> None:
@@ -336,6 +346,8 @@ def serve_slot(course_root: Path, seed: int, isolation: str) -> None:
         if served:
             raise  # pytest broke down mid-batch: this slot ends, and the submission it had is marked as such
         _answer_each(course, requests, answers, functools.partial(_refuse, exc))  # the suites cannot run
+    finally:
+        zygote.stop()
 
 
 def _answer_each(course: Course, requests: io.TextIOBase, answers: io.TextIOBase, grade: Callable) -> None:

@@ -28,7 +28,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from grader.core.errors import GradingError
 from grader.core.i18n import _
-from grader.grading.batch import Entry, Outcome, Slot
+from grader.grading.batch import END_SECONDS, Entry, Outcome, Slot
 from grader.grading.journal import course_files, submission_files
 from grader.grading.runner import ISOLATION_VARIABLE, refuse_links
 from grader.grading.sandbox import refuse_oversized, remove_tree
@@ -92,7 +92,7 @@ class SlotPlugin(WorkerPlugin):
         self.lock = threading.Lock()  # one slot: a worker with more threads grades one submission at a time
 
     def teardown(self, worker) -> None:
-        self.slot.close()
+        self.slot.close(wait=END_SECONDS)
         remove_tree(self.root)
 
     def grade(self, name: str, member: str, payload: bytes) -> Outcome:

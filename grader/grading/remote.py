@@ -26,8 +26,9 @@ import numpy as np
 
 from grader.core.errors import GradingError
 from grader.core.i18n import _, ngettext
+from grader.grading import zygote
 from grader.grading.deadline import Alarm, Overrun, Watchdog, overrun_after
-from grader.grading.sandbox import PROCESS, Isolation, Staged, WorkerProcess, staged, start_worker
+from grader.grading.sandbox import PROCESS, Isolation, Staged, WorkerProcess, staged
 from grader.model.course import Limits
 from grader.sandboxed import wire
 
@@ -110,10 +111,11 @@ class Session:
         if self.fatal is not None:
             raise self.fatal
         if self._staged is None:
-            self._staged = self._stack.enter_context(staged(self.submission, self.isolation))
+            within = zygote.staging_dir(self.isolation)  # a batch slot's zygote forks the workers
+            self._staged = self._stack.enter_context(staged(self.submission, self.isolation, within))
         if self.worker is None:
             try:
-                self.worker = start_worker(self._staged, self.limits, self.isolation, self.probes)
+                self.worker = zygote.start_worker(self._staged, self.limits, self.isolation, self.probes)
             except OSError as exc:
                 self.fatal = WorkerStartError(self._cannot_start(f"{type(exc).__name__}: {exc}"))
                 raise self.fatal from None
@@ -322,6 +324,9 @@ class Session:
         self.output += printed.decode(errors="replace")
         importing, self.importing = self.importing, None
         self.close()
+        if getattr(worker, "lost", False):  # a batch slot's zygote ended under it: the grader's failure
+            self.fatal = WorkerStartError(self._cannot_start(_("it ended without a word")))
+            return StudentCodeError("crash", _("{label}: the worker process is gone").format(label=label))
         if timed_out:
             return self._timeout(label, importing)
         where = (

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from grader.core.errors import GradingError
 from grader.core.i18n import _
 from grader.grading.course_code import install_course_code
-from grader.grading.sandbox import choose_isolation
+from grader.grading.sandbox import Isolation, choose_isolation
 from grader.model.course import Course, Exercise
 from grader.model.results import ExerciseResult, GradeReport, TestResult, shares
 
@@ -152,11 +152,16 @@ def open_session(course: Course, submission: Path, seed: int, isolation: str | N
     if not submission.is_dir():
         raise GradingError(_("{path} is not a directory of exercise modules").format(path=submission))
     refuse_links(submission)
-    mode = choose_isolation(isolation or os.environ.get(ISOLATION_VARIABLE, "auto"), _secret_paths(course))
+    mode = isolation_for(course, isolation)
     from grader.grading.remote import Session
 
     probes = install_course_code(course)
     return Session(submission.resolve(), course.limits, seed, isolation=mode, probes=probes)  # its worker starts now
+
+
+def isolation_for(course: Course, isolation: str | None = None) -> Isolation:
+    """The isolation ISOLATION ("auto" by default, or $GRADE_ISOLATION) resolves to for COURSE's workers."""
+    return choose_isolation(isolation or os.environ.get(ISOLATION_VARIABLE, "auto"), _secret_paths(course))
 
 
 def load_reference(course: Course) -> Reference | None:

@@ -127,15 +127,16 @@ class Staged:
 
 
 @contextlib.contextmanager
-def staged(submission: Path, isolation: Isolation) -> Iterator[Staged]:
+def staged(submission: Path, isolation: Isolation, within: Path | None = None) -> Iterator[Staged]:
     """SUBMISSION made ready for its workers, once per submission: in a sandboxed mode, a bounded copy owned by a
-    uid no earlier submission had (whatever the original's permissions, the worker can read it); in process
-    isolation the directory itself."""
+    uid no earlier submission had (whatever the original's permissions, the worker can read it), made in a fresh
+    directory of WITHIN (a zygote's staging directory) or of the temporary directory; in process isolation the
+    directory itself."""
     if isolation.mode == "process":
         yield Staged(submission)
         return
     uid = None if isolation.own_user_namespace else _FIRST_UID + secrets.randbelow(_UIDS)
-    scratch = Path(tempfile.mkdtemp(prefix="grade-stage-"))
+    scratch = Path(tempfile.mkdtemp(prefix="grade-stage-", dir=within))
     try:
         copy = scratch / "submission"
         _bounded_copy(submission, copy)
@@ -237,12 +238,7 @@ def start_worker(
     isolated as ISOLATION says, with the course's PROBES (its module's source, see grader.grading.course_code) to
     load before student code runs."""
     _become_subreaper()
-    config = {
-        "limits": asdict(limits),
-        "own_uid": submission.uid is not None,
-        "seccomp": isolation.mode != "process",
-        "probes": probes,
-    }
+    config = worker_config(submission, limits, isolation, probes)
     worker = [sys.executable, "-I", "-u", "-c", _BOOT, str(Path(grader.__file__).parent.parent)]
     user: dict = {}
     if isolation.mode == "namespace":
@@ -267,6 +263,17 @@ def start_worker(
     )
     _LIVE.add(process.pid)
     return WorkerProcess(process, workdir, int(limits.output_kb * 1024), isolation.mode == "namespace")
+
+
+def worker_config(submission: Staged, limits: Limits, isolation: Isolation, probes: dict | None) -> dict:
+    """What the worker is told on its command line: its limits, whether its uid is its own, whether seccomp must
+    load, and the course's PROBES (the source of its probes module) to load before student code runs."""
+    return {
+        "limits": asdict(limits),
+        "own_uid": submission.uid is not None,
+        "seccomp": isolation.mode != "process",
+        "probes": probes,
+    }
 
 
 def kill_tree(process: subprocess.Popen) -> None:
@@ -351,8 +358,20 @@ def _children() -> list[int]:
 def _bwrap(submission: Staged, limits: Limits, isolation: Isolation) -> list[str]:
     """bubblewrap arguments: hide the course and the usual secret places, show back what Python needs, give a
     size-limited tmpfs to write in, then drop to the submission's uid (as root) or map one (without root)."""
+    command = _hiding(isolation)
+    command += ["--ro-bind", str(submission.directory), _INSIDE_SUBMISSION]
+    command += ["--perms", "01777", "--size", str(int(limits.disk_mb) * 2**20), "--tmpfs", _INSIDE_WORKDIR]
+    command += _closing(isolation, _INSIDE_WORKDIR)
+    if isolation.own_user_namespace:
+        return [*command, "--unshare-user", "--uid", "65534", "--gid", "65534", "--disable-userns", "--"]
+    return [*command, "--", *_drop_to(submission.uid)]
+
+
+def _hiding(isolation: Isolation) -> list[str]:
+    """The start of a sandbox's bubblewrap arguments (a worker's, or a zygote's): a read-only view of the file
+    system with the course and the usual secret places emptied, what Python needs shown back, no catalogs."""
     command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-    emptied = sorted({*_ALWAYS_HIDDEN, *map(str, isolation.hidden)})
+    emptied = _emptied(isolation)
     for path in emptied:
         if os.path.isdir(path):
             command += ["--perms", "0755", "--tmpfs", path]
@@ -364,13 +383,18 @@ def _bwrap(submission: Staged, limits: Limits, isolation: Isolation) -> list[str
     for path in shown:
         command += ["--ro-bind", path, path]
     command += ["--tmpfs", str(LOCALE_DIR)]  # the catalogs translate the hidden suites' texts: the worker needs none
-    command += ["--ro-bind", str(submission.directory), _INSIDE_SUBMISSION]
-    command += ["--perms", "01777", "--size", str(int(limits.disk_mb) * 2**20), "--tmpfs", _INSIDE_WORKDIR]
-    command += [arg for path in emptied if os.path.isdir(path) for arg in ("--remount-ro", path)]
-    command += ["--chdir", _INSIDE_WORKDIR, *_UNSHARE, "--die-with-parent", "--new-session"]
-    if isolation.own_user_namespace:
-        return [*command, "--unshare-user", "--uid", "65534", "--gid", "65534", "--disable-userns", "--"]
-    return [*command, "--", *_drop_to(submission.uid)]
+    return command
+
+
+def _closing(isolation: Isolation, chdir: str) -> list[str]:
+    """The end of a sandbox's bubblewrap arguments, after what is mounted inside the emptied directories: those
+    made read-only, CHDIR the working directory, new namespaces, a new session, death with the grader."""
+    command = [arg for path in _emptied(isolation) if os.path.isdir(path) for arg in ("--remount-ro", path)]
+    return [*command, "--chdir", chdir, *_UNSHARE, "--die-with-parent", "--new-session"]
+
+
+def _emptied(isolation: Isolation) -> list[str]:
+    return sorted({*_ALWAYS_HIDDEN, *map(str, isolation.hidden)})
 
 
 def _between(emptied: list[str], shown: list[str]) -> list[str]:

@@ -26,6 +26,10 @@ needs_namespace = pytest.mark.skipif(
     namespace_problem() is not None, reason="namespace isolation needs root and bubblewrap"
 )
 BOTH = pytest.mark.parametrize("isolation", ["process", pytest.param("namespace", marks=needs_namespace)])
+# "zygote": namespace isolation as a batch slot gives it, each worker forked by the slot's zygote (grade batch)
+ZYGOTE = pytest.param("zygote", marks=needs_namespace)
+ALL = pytest.mark.parametrize("isolation", ["process", pytest.param("namespace", marks=needs_namespace), ZYGOTE])
+NAMESPACED = pytest.mark.parametrize("isolation", [pytest.param("namespace", marks=needs_namespace), ZYGOTE])
 
 
 @pytest.fixture
@@ -51,16 +55,42 @@ def grade_attack(course: Path, source: str, isolation: str, *options: str, env: 
     return grade(*args, *options, timeout=300, env=env)
 
 
+def grade_batch(
+    course: Path, sources: dict[str, str], env: dict | None = None, module: str = "losses", base: Path | None = None
+) -> dict:
+    """Grade one submission per name of SOURCES (BASE, by default the reference, with MODULE.py replaced by the
+    source), in this order, in one batch slot, whose zygote forks every worker; returns each one's JSON report."""
+    entries = course.parent / "entries"
+    for name, source in sources.items():
+        shutil.copytree(base or course / "solutions", entries / name)
+        (entries / name / f"{module}.py").write_text(textwrap.dedent(source) + f"\n# {name}\n")
+    out = course.parent / "out"
+    run = grade("batch", str(entries), "--out", str(out), "--course", str(course), "-j", "1", env=env, timeout=300)
+    assert run.code in (0, 1), run.stderr
+    results = json.loads((out / "results.json").read_text())
+    assert all("exercises" in results[name] for name in sources), results
+    return {name: results[name] for name in sources}
+
+
 def attack(course: Path, source: str, isolation: str, env: dict | None = None, module: str = "losses") -> dict:
     """Grade the attack on MODULE; returns the JSON report, after checking that the exercises of the other modules
     kept full marks."""
-    run = grade_attack(course, source, isolation, env=env, module=module)
-    assert run.code in (0, 1), run.stderr
-    report = run.json()
+    if isolation == "zygote":
+        report = grade_batch(course, {"student": source}, env, module)["student"]
+        isolation = "namespace"
+    else:
+        run = grade_attack(course, source, isolation, env=env, module=module)
+        assert run.code in (0, 1), run.stderr
+        report = run.json()
     assert report["isolation"] == isolation
     others = {e["id"]: e["score"] == e["max_score"] for e in report["exercises"] if e["id"] != module}
     assert all(others.values()), f"an attack on {module} cost other exercises points: {others}"
     return report
+
+
+def zygote_env(zygote: str) -> dict:
+    """The environment of a batch whose slots fork their workers from a zygote ("on") or start each one ("off")."""
+    return {**os.environ, "GRADE_LANG": "en", "GRADE_ZYGOTE": zygote}
 
 
 def losses(report: dict, exercise: str = "losses") -> dict:
@@ -71,7 +101,7 @@ def messages(report: dict, exercise: str = "losses") -> list[str]:
     return [t["message"] for t in losses(report, exercise)["tests"]]
 
 
-@BOTH
+@ALL
 def test_patching_numpy_math_pytest_and_builtins_gains_nothing(course, isolation):
     source = (
         """
@@ -91,7 +121,7 @@ def test_patching_numpy_math_pytest_and_builtins_gains_nothing(course, isolation
     assert losses(report)["score"] == 0
 
 
-@BOTH
+@ALL
 def test_objects_whose_comparisons_and_arithmetic_lie_gain_nothing(course, isolation):
     source = """
         import numpy as np
@@ -119,7 +149,7 @@ def test_objects_whose_comparisons_and_arithmetic_lie_gain_nothing(course, isola
     assert any("got a Liar" in m for m in messages(report)), messages(report)
 
 
-@BOTH
+@ALL
 def test_a_value_that_runs_code_when_unpickled_is_never_unpickled(course, isolation, tmp_path):
     marker = tmp_path / "unpickled"
     source = f"""
@@ -141,7 +171,7 @@ def test_a_value_that_runs_code_when_unpickled_is_never_unpickled(course, isolat
 
 
 @LINUX_ONLY
-@BOTH
+@ALL
 def test_deep_recursion_is_a_named_crash(course, isolation):
     source = """
         import sys
@@ -162,7 +192,7 @@ def test_deep_recursion_is_a_named_crash(course, isolation):
 
 
 @LINUX_ONLY
-@BOTH
+@ALL
 def test_a_memory_hog_is_stopped_at_the_limit(course, isolation):
     source = """
         def sum_squared_error(y, t):
@@ -175,7 +205,7 @@ def test_a_memory_hog_is_stopped_at_the_limit(course, isolation):
     assert any("ran out of memory (limit 2048 MiB)" in m for m in messages(report)), messages(report)
 
 
-@BOTH
+@ALL
 @pytest.mark.parametrize("how", ["raise SystemExit(0)", "import os; os._exit(0)"])
 def test_leaving_at_import_costs_only_this_exercise(course, isolation, how):
     report = attack(course, how + "\n" + WRONG, isolation)
@@ -184,7 +214,7 @@ def test_leaving_at_import_costs_only_this_exercise(course, isolation, how):
 
 
 @LINUX_ONLY
-@BOTH
+@ALL
 def test_a_daemon_that_leaves_the_process_group_does_not_outlive_grading(course, isolation):
     seconds = str(90_000 + secrets.randbelow(9_999))  # names this run's daemon, whatever else runs this test now
     source = f"""
@@ -207,7 +237,7 @@ def test_a_daemon_that_leaves_the_process_group_does_not_outlive_grading(course,
     assert left.stdout == ""
 
 
-@BOTH
+@ALL
 def test_noise_does_not_cost_a_correct_answer(course, isolation):
     source = (ROOT / "solutions" / "losses.py").read_text() + textwrap.dedent("""
         import sys, time, warnings
@@ -225,8 +255,8 @@ def test_noise_does_not_cost_a_correct_answer(course, isolation):
     assert losses(report)["score"] == losses(report)["max_score"]
 
 
-@needs_namespace
-def test_the_course_is_invisible_and_read_only_in_a_namespace(course):
+@NAMESPACED
+def test_the_course_is_invisible_and_read_only_in_a_namespace(course, isolation):
     secrets = [
         course / "solutions" / "losses.py",
         course / "tests" / "hidden" / "test_losses.py",
@@ -254,15 +284,15 @@ def test_the_course_is_invisible_and_read_only_in_a_namespace(course):
         def cross_entropy_error(y, t):
             return 0.0
     """
-    report = attack(course, source, "namespace")
+    report = attack(course, source, isolation)
     text = json.dumps(report)
     assert "BEGIN SOLUTION" not in text and "def test_" not in text and "exercises:" not in text
     assert "FileNotFoundError" in text
     assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in secrets} == before
 
 
-@needs_namespace
-def test_killing_the_parent_or_its_group_from_a_namespace_changes_nothing(course):
+@NAMESPACED
+def test_killing_the_parent_or_its_group_from_a_namespace_changes_nothing(course, isolation):
     source = """
         import os, signal
 
@@ -279,7 +309,7 @@ def test_killing_the_parent_or_its_group_from_a_namespace_changes_nothing(course
         def cross_entropy_error(y, t):
             return 0.0
     """
-    report = attack(course, source, "namespace")
+    report = attack(course, source, isolation)
     assert losses(report)["score"] == 0
 
 
@@ -309,7 +339,7 @@ def tight_limits(course: Path) -> None:
     (course / "course.yaml").write_text(text)
 
 
-@BOTH
+@ALL
 def test_loops_that_ignore_signals_cost_only_their_own_exercise(course, isolation):
     tight_limits(course)
     source = """
@@ -334,7 +364,7 @@ def test_loops_that_ignore_signals_cost_only_their_own_exercise(course, isolatio
 
 
 @LINUX_ONLY
-@BOTH
+@ALL
 @pytest.mark.parametrize(
     ("how", "named"),
     [
@@ -357,7 +387,7 @@ def test_a_call_that_kills_its_own_process_is_named_and_costs_only_its_tests(cou
     assert all(named in m for m in messages(report)), messages(report)
 
 
-@BOTH
+@ALL
 def test_the_graders_environment_never_reaches_the_report(course, isolation):
     secret = "ci-secret-5f1d2c9a"
     source = """
@@ -376,7 +406,7 @@ def test_the_graders_environment_never_reaches_the_report(course, isolation):
     assert losses(report)["score"] == 0
 
 
-@BOTH
+@ALL
 def test_fake_json_printed_by_student_code_does_not_become_the_report(course, isolation):
     fake = '{"score": 100, "max_score": 100, "exercises": []}'
     source = f"""
@@ -397,7 +427,7 @@ def test_fake_json_printed_by_student_code_does_not_become_the_report(course, is
     assert losses(report)["score"] == 0
 
 
-@BOTH
+@ALL
 def test_rewriting_the_suites_and_course_yaml_during_grading_changes_nothing(course, isolation):
     permissive = "def test_everything():\n    pass\n"
     targets = [course / "tests" / "hidden" / "test_losses.py", course / "tests" / "public" / "test_losses.py"]
@@ -422,7 +452,7 @@ def test_rewriting_the_suites_and_course_yaml_during_grading_changes_nothing(cou
     assert len(losses(report)["tests"]) > 2
 
 
-@BOTH
+@ALL
 def test_hidden_suite_source_raised_as_an_error_message_is_redacted(course, isolation):
     hidden = course / "tests" / "hidden" / "test_losses.py"
     source = f"""
@@ -450,8 +480,8 @@ def test_hidden_suite_source_raised_as_an_error_message_is_redacted(course, isol
     assert secret and not [line for line in secret if line in shown]
 
 
-@needs_namespace
-def test_importing_the_solutions_finds_nothing_in_a_namespace(course):
+@NAMESPACED
+def test_importing_the_solutions_finds_nothing_in_a_namespace(course, isolation):
     source = f"""
         import importlib.util
 
@@ -467,7 +497,7 @@ def test_importing_the_solutions_finds_nothing_in_a_namespace(course):
         def cross_entropy_error(y, t):
             return _reference().cross_entropy_error(y, t)
     """
-    report = attack(course, source, "namespace")
+    report = attack(course, source, isolation)
     assert losses(report)["score"] == 0
     assert any("FileNotFoundError" in m for m in messages(report)), messages(report)
 
@@ -490,7 +520,7 @@ FIND_WORKER = """
 """
 
 
-@BOTH
+@ALL
 def test_the_worker_cannot_make_the_grader_run_a_name_it_sends(course, isolation, tmp_path):
     marker = tmp_path / "ran-as-grader"
     source = (
@@ -515,7 +545,7 @@ def test_the_worker_cannot_make_the_grader_run_a_name_it_sends(course, isolation
     assert any("does not serve" in m for m in messages(report)), messages(report)
 
 
-@BOTH
+@ALL
 def test_a_function_with_no_dependency_gets_no_reference_to_forward_to(course, isolation):
     source = (
         FIND_WORKER
@@ -535,7 +565,7 @@ def test_a_function_with_no_dependency_gets_no_reference_to_forward_to(course, i
     assert all("asked the grader for activations." in m and "which it does not serve" in m for m in said), said
 
 
-@BOTH
+@ALL
 def test_a_served_dependency_refuses_inputs_larger_than_the_course_needs(course, isolation):
     """A descent whose gradient the reference serves asks it for a huge and a complex gradient: both refused."""
     submission = submit(course, "def numerical_gradient(f, x):\n    raise NotImplementedError\n", "gradient")
@@ -553,14 +583,19 @@ def test_a_served_dependency_refuses_inputs_larger_than_the_course_needs(course,
             return np.array(init_x, dtype=float)
         """)
     )
-    run = grade("check", str(submission), "--course", str(course), "--format", "json", "--isolation", isolation)
-    descent = next(e for e in run.json()["exercises"] if e["id"] == "descent")
+    if isolation == "zygote":
+        sources = {"student": (submission / "gradient.py").read_text()}
+        report = grade_batch(course, sources, module="gradient", base=submission)["student"]
+    else:
+        run = grade("check", str(submission), "--course", str(course), "--format", "json", "--isolation", isolation)
+        report = run.json()
+    descent = next(e for e in report["exercises"] if e["id"] == "descent")
     said = " ".join(t["message"] for t in descent["tests"])
     assert descent["score"] == 0
     assert "numerical_gradient on more than 20000 numbers" in said and "numerical_gradient on complex numbers" in said
 
 
-@BOTH
+@ALL
 def test_a_network_larger_than_its_sizes_is_refused_before_the_reference_trains_it(course, isolation):
     source = (ROOT / "solutions" / "networks.py").read_text() + textwrap.dedent("""
         _Honest = TwoLayerNet
@@ -573,7 +608,7 @@ def test_a_network_larger_than_its_sizes_is_refused_before_the_reference_trains_
     assert any("should have shape" in m for m in messages(report, "networks")), messages(report, "networks")
 
 
-@BOTH
+@ALL
 @pytest.mark.parametrize(
     "frame",
     [
@@ -602,7 +637,7 @@ def test_a_frame_that_never_ends_costs_only_the_calls_time(course, isolation, fr
     assert "did not finish within 1 s and was stopped" in messages(report)[0]
 
 
-@BOTH
+@ALL
 @pytest.mark.parametrize(
     ("body", "said"),
     [("b'[' + b'[],' * 5_000_000 + b'[]]'", "lists or objects"), ("b'[' * 5000 + b']' * 5000", "nested deeper")],
@@ -627,7 +662,7 @@ def test_frames_that_would_cost_the_grader_memory_are_refused_before_decoding(co
     assert all(said in m for m in messages(report)), messages(report)
 
 
-@BOTH
+@ALL
 def test_the_seed_never_reaches_student_code_or_its_messages(course, isolation, tmp_path):
     seed = "918273645"
     source = f"""
@@ -642,7 +677,8 @@ def test_the_seed_never_reaches_student_code_or_its_messages(course, isolation, 
             places += [repr(o)[:10_000] for o in gc.get_objects() if isinstance(o, (dict, list, tuple))]
             for directory in (os.getcwd(), os.path.expanduser("~")):
                 places += [name for name in os.listdir(directory)]
-            return "FOUND" if any("{seed}" in p for p in places) else "none"
+            seed = "{seed[::-1]}"[::-1]  # made now: as a constant of this code, gc would find it in its own tuples
+            return "FOUND" if any(seed in p for p in places) else "none"
 
         def sum_squared_error(y, t):
             raise RuntimeError("seed: " + _look())
@@ -653,6 +689,8 @@ def test_the_seed_never_reaches_student_code_or_its_messages(course, isolation, 
     env = {**os.environ, "GRADE_LANG": "en", "GRADE_SEED": seed}
     report = attack(course, source, isolation, env=env)
     assert any("seed: none" in m for m in messages(report)), messages(report)
+    if isolation == "zygote":
+        return  # what follows is grade check's
     submission = course.parent / "submission"
     for fmt in ("text", "markdown", "gradescope", "junit"):
         run = grade(
@@ -667,7 +705,7 @@ X86_64_LINUX = pytest.mark.skipif(
 
 
 @X86_64_LINUX
-@BOTH
+@ALL
 def test_system_calls_that_reach_the_kernel_or_other_students_are_refused(course, isolation):
     source = """
         import ctypes, errno, os, socket
@@ -698,7 +736,8 @@ def test_system_calls_that_reach_the_kernel_or_other_students_are_refused(course
 
 
 @needs_namespace
-def test_each_submission_in_a_batch_runs_as_a_uid_of_its_own(course, tmp_path):
+@pytest.mark.parametrize("zygote", ["on", "off"])
+def test_each_submission_in_a_batch_runs_as_a_uid_of_its_own(course, tmp_path, zygote):
     entries = tmp_path / "entries"
     for name in ("ann", "bob", "cid"):
         shutil.copytree(course / "solutions", entries / name)
@@ -706,7 +745,8 @@ def test_each_submission_in_a_batch_runs_as_a_uid_of_its_own(course, tmp_path):
             f"# {name}\nimport os\n\ndef sum_squared_error(y, t):\n    raise RuntimeError(f'uid={{os.getuid()}}=')\n"
             "\ndef cross_entropy_error(y, t):\n    return 0.0\n"
         )
-    run = grade("batch", str(entries), "--out", str(tmp_path / "out"), "--course", str(course), "-j", "1")
+    out = tmp_path / "out"
+    run = grade("batch", str(entries), "--out", str(out), "--course", str(course), "-j", "1", env=zygote_env(zygote))
     assert run.code in (0, 1), run.stderr
     uids = {
         n: (tmp_path / "out" / "feedback" / f"{n}.md").read_text().split("uid=")[1].split("=")[0]
@@ -726,7 +766,7 @@ def test_a_submission_root_that_is_a_link_is_refused(course, isolation, tmp_path
 
 
 @LINUX_ONLY
-@BOTH
+@ALL
 def test_what_student_code_writes_is_bounded(course, isolation):
     source = """
         import os
@@ -745,7 +785,7 @@ def test_what_student_code_writes_is_bounded(course, isolation):
 
 
 @LINUX_ONLY
-@BOTH
+@ALL
 def test_deep_trees_and_closed_directories_are_cleaned_up(course, isolation, tmp_path):
     scratch = tmp_path / "scratch"
     scratch.mkdir()
@@ -780,7 +820,7 @@ def test_a_submission_of_thousands_of_files_is_refused_before_it_costs_anything(
     assert run.code == 2 and "holds more than 2000 files" in run.stderr, run.stderr
 
 
-@BOTH
+@ALL
 def test_an_exception_is_judged_by_its_type_not_its_text(course, isolation):
     source = (ROOT / "solutions" / "gradient.py").read_text() + textwrap.dedent("""
         _honest = numerical_gradient
@@ -813,7 +853,7 @@ KNOWS_THE_PROBES = """
 """
 
 
-@BOTH
+@ALL
 @pytest.mark.parametrize("exercise", ["differentiation", "gradient"])
 def test_a_derivative_that_recognises_the_test_functions_instead_of_differencing_loses_points(
     course, isolation, exercise
@@ -843,7 +883,7 @@ def test_a_derivative_that_recognises_the_test_functions_instead_of_differencing
     assert any("cannot_see" in name for name in failed), failed
 
 
-@BOTH
+@ALL
 def test_a_loop_at_a_modules_top_level_is_blamed_on_the_import(course, isolation):
     tight_limits(course)
     report = attack(course, "while True:\n    pass\n" + WRONG, isolation)
@@ -853,7 +893,8 @@ def test_a_loop_at_a_modules_top_level_is_blamed_on_the_import(course, isolation
 
 @X86_64_LINUX
 @needs_namespace
-def test_a_key_one_student_leaves_in_the_kernel_never_reaches_the_next(course, tmp_path):
+@pytest.mark.parametrize("zygote", ["on", "off"])
+def test_a_key_one_student_leaves_in_the_kernel_never_reaches_the_next(course, tmp_path, zygote):
     """Student a puts their answers in the user keyring; student b, graded next by the same slot, looks for them."""
     keyring = """
         import ctypes
@@ -873,13 +914,14 @@ def test_a_key_one_student_leaves_in_the_kernel_never_reaches_the_next(course, t
     for name, action in (("a", leave), ("b", find)):
         shutil.copytree(course / "solutions", entries / name)
         (entries / name / "losses.py").write_text(textwrap.dedent(keyring.format(action=action)))
-    run = grade("batch", str(entries), "--out", str(tmp_path / "out"), "--course", str(course), "-j", "1")
+    out = tmp_path / "out"
+    run = grade("batch", str(entries), "--out", str(out), "--course", str(course), "-j", "1", env=zygote_env(zygote))
     assert run.code in (0, 1), run.stderr
     assert "found=-1" in (tmp_path / "out" / "feedback" / "b.md").read_text()
 
 
-@needs_namespace
-def test_the_translations_of_the_hidden_suites_texts_are_out_of_sight(course):
+@NAMESPACED
+def test_the_translations_of_the_hidden_suites_texts_are_out_of_sight(course, isolation):
     """The grader package is shown to the worker, but not its catalogs: they hold the hidden tests' descriptions."""
     source = """
         import os
@@ -892,5 +934,188 @@ def test_the_translations_of_the_hidden_suites_texts_are_out_of_sight(course):
         def cross_entropy_error(y, t):
             return 0.0
     """
-    report = attack(course, source, "namespace")
+    report = attack(course, source, isolation)
     assert any("catalogs: []" in m for m in messages(report)), messages(report)
+
+
+# What a batch slot's zygote must give each worker it forks (grader.sandboxed.zygote), beyond the attacks above.
+
+FACTS = """
+    import json, os
+
+    def _status(pid="self"):
+        with open(f"/proc/{pid}/status") as status:
+            return dict(line.split(":", 1) for line in status.read().splitlines())
+
+    def _fds():
+        kinds = set()
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                kinds.add(os.readlink(f"/proc/self/fd/{fd}").split(":")[0].split("[")[0])
+            except OSError:
+                pass
+        return sorted(kinds)
+
+    def sum_squared_error(y, t):
+        status, fds = _status(), _fds()
+        with open("/proc/1/cmdline", "rb") as init, open("/proc/net/dev") as net, open("/proc/self/mountinfo") as mnt:
+            facts = {
+                "ids": sorted({*os.getresuid(), *os.getresgid()}),
+                "groups": os.getgroups() + status["Groups"].split(),
+                "caps": sorted({int(status[c], 16) for c in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")}),
+                "nnp": status["NoNewPrivs"].strip(),
+                "seccomp": status["Seccomp"].strip(),
+                "pid": os.getpid(),
+                "pids": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
+                "init": b"grader.sandboxed.zygote" in init.read(),
+                "init_caps": sorted({int(_status(1)[c], 16) for c in ("CapInh", "CapPrm", "CapEff")}),
+                "fds": fds,
+                "net": sorted(line.split(":")[0].strip() for line in net.readlines()[2:]),
+                "tmp": sorted(os.listdir("/tmp")),
+                "staged": os.listdir("/tmp/stage") if os.path.isdir("/tmp/stage") else None,
+                "stage": " /tmp/stage " in mnt.read(),
+                "cwd": os.getcwd(),
+            }
+        raise RuntimeError("facts=" + json.dumps(facts, separators=(",", ":")) + "=")
+
+    def cross_entropy_error(y, t):
+        return 0.0
+"""
+
+
+def facts(report: dict) -> dict:
+    said = next(m for m in messages(report) if "facts=" in m)
+    return json.loads(said.split("facts=")[1].rsplit("=", 1)[0])
+
+
+@needs_namespace
+def test_a_forked_worker_has_a_fresh_uid_no_privilege_no_way_back_and_a_namespace_of_its_own(course):
+    """What setpriv, bubblewrap's namespaces and a fresh exec give the worker the old way, a forked one has too:
+    only its pipes (no socket: not the zygote's control channel), the fresh uid and no capability at all,
+    no_new_privs and the seccomp filter, pid 2 in a PID namespace of its own, no network, no staging directory."""
+    reports = grade_batch(course, {"ann": FACTS, "bob": FACTS})
+    ann, bob = facts(reports["ann"]), facts(reports["bob"])
+    for seen in (ann, bob):
+        assert seen["init"], "the batch slot's worker was not forked by its zygote"
+        assert seen["init_caps"] == [0], seen  # pid 1 only waits, without a capability
+        assert len(seen["ids"]) == 1 and seen["ids"][0] >= 100_000 and seen["groups"] == [], seen
+        assert seen["caps"] == [0] and seen["nnp"] == "1" and seen["seccomp"] == "2", seen
+        assert seen["fds"] == ["/dev/null", "pipe"], seen
+        assert seen["pid"] == 2 and seen["pids"] == [1, 2], seen
+        assert seen["net"] == ["lo"] and not seen["stage"], seen
+        assert {"submission", "work"} < set(seen["tmp"]) and seen["staged"] == [], seen  # the mount point only
+        assert seen["cwd"] == "/tmp/work", seen
+    assert ann["ids"] != bob["ids"]
+
+
+LEAVER = """
+    import ctypes, os, socket, subprocess
+
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def sum_squared_error(y, t):
+        for path in ("/tmp/work/left", os.path.expanduser("~/left-home"), "/dev/shm/left", "/tmp/left"):
+            try:
+                open(path, "w").write("answers")
+            except OSError:
+                pass
+        libc.shmget(0x5EED, 4096, 0o1000 | 0o666)  # IPC_CREAT: a segment outlives its process
+        libc.msgget(0x5EED, 0o1000 | 0o666)
+        if os.fork() == 0:
+            os.setsid()
+            server = socket.socket(socket.AF_UNIX)
+            server.bind("\\0grade-left")
+            server.listen()
+            master, _ = os.openpty()
+            os.execvp("sleep", ["sleep", "{seconds}"])
+        return 0.0975
+
+    def cross_entropy_error(y, t):
+        return 0.0
+"""
+
+FINDER = """
+    import ctypes, os, socket
+
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def _cmdlines():
+        found = []
+        for pid in os.listdir("/proc"):
+            try:
+                found.append(open(f"/proc/{pid}/cmdline", "rb").read())
+            except OSError:
+                pass
+        return found
+
+    def _connects():
+        try:
+            socket.socket(socket.AF_UNIX).connect("\\0grade-left")
+            return True
+        except OSError:
+            return False
+
+    def sum_squared_error(y, t):
+        found = {
+            "files": [p for p in ("/tmp/work/left", os.path.expanduser("~/left-home"), "/dev/shm/left", "/tmp/left")
+                      if os.path.exists(p)],
+            "shm": libc.shmget(0x5EED, 0, 0) >= 0,
+            "msg": libc.msgget(0x5EED, 0) >= 0,
+            "sleep": any(b"{seconds}" in c for c in _cmdlines()),
+            "socket": _connects(),
+            "pts": sorted(os.listdir("/dev/pts")),
+            "work": sorted(os.listdir("/tmp/work")),
+        }
+        raise RuntimeError("found=" + repr(found) + "=")
+
+    def cross_entropy_error(y, t):
+        return 0.0
+"""
+
+
+@needs_namespace
+def test_what_one_forked_worker_leaves_never_reaches_the_next(course):
+    """The same slot's zygote forks ann's worker, then bob's: bob finds none of ann's files, IPC objects, processes,
+    abstract sockets or terminals."""
+    seconds = str(90_000 + secrets.randbelow(9_999))
+    reports = grade_batch(
+        course, {"ann": LEAVER.replace("{seconds}", seconds), "bob": FINDER.replace("{seconds}", seconds)}
+    )
+    assert any("got 0.0975" in m for m in messages(reports["ann"])), messages(reports["ann"])  # ann's code ran
+    said = next(m for m in messages(reports["bob"]) if "found=" in m)
+    expected = "{'files': [], 'shm': False, 'msg': False, 'sleep': False, 'socket': False, 'pts': ['ptmx'], 'work': []}"
+    assert said.split("found=")[1].rsplit("=", 1)[0] == expected, said
+    left = subprocess.run(["pgrep", "-f", f"sleep {seconds}"], capture_output=True, text=True)
+    assert left.stdout == ""
+
+
+KILLER = """
+    import ctypes, errno, os, signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def sum_squared_error(y, t):
+        said = []
+        for pid in [-1, 1, os.getppid(), *range(3, 200)]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                said.append(f"{pid}:sent")
+            except OSError as exc:
+                if exc.errno != errno.ESRCH:
+                    said.append(f"{pid}:{errno.errorcode[exc.errno]}")
+        said.append("ptrace:" + str(libc.ptrace(16, 1, 0, 0)))  # PTRACE_ATTACH to pid 1
+        raise RuntimeError("said=" + " ".join(said) + "=")
+
+    def cross_entropy_error(y, t):
+        return 0.0
+"""
+
+
+@needs_namespace
+def test_a_forked_worker_cannot_signal_or_trace_its_zygote_or_the_next_worker(course):
+    """ann's worker signals every pid it can name and traces pid 1: in its own PID namespace only pid 1 is there,
+    its own init, which runs as root; the zygote survives (ann is graded, not an error) and forks bob's worker."""
+    reports = grade_batch(course, {"ann": KILLER, "bob": FACTS})
+    said = next(m for m in messages(reports["ann"]) if "said=" in m)
+    assert "said=1:EPERM 1:EPERM ptrace:-1=" in said, said  # -1 and 3...199: no such process; 1 is its init, root
+    assert facts(reports["bob"])["init"]

@@ -6,11 +6,17 @@ import csv
 import io
 import json
 import os
+import shutil
 import zipfile
 
-from grader.grading.batch import slot_cpus
+import pytest
 
-from conftest import LINUX_ONLY, grade
+from grader.authoring.validate import load_mutants, mutated_copy
+from grader.grading.batch import slot_cpus
+from grader.grading.sandbox import namespace_problem
+from grader.model.course import load_course
+
+from conftest import LINUX_ONLY, ROOT, grade
 
 SUITE = """
     def test_one(student):
@@ -20,6 +26,10 @@ SUITE = """
         assert student.two() == 2, "two() should return 2"
 """
 GOOD = "def one(): return 1\ndef two(): return 2\n"
+
+
+def zygote_possible() -> bool:
+    return os.name == "posix" and os.geteuid() == 0 and namespace_problem() is None
 
 
 def make_submissions(root):
@@ -232,3 +242,30 @@ def test_slots_are_kept_to_cpus_only_when_they_fill_the_machine(monkeypatch):
     assert slot_cpus(2) == [None, None]
     assert slot_cpus(3) == [2, 3, 5]
     assert slot_cpus(4) == [2, 3, 5, 2]
+
+
+@pytest.mark.skipif(not zygote_possible(), reason="a zygote needs namespace isolation as root")
+def test_workers_forked_by_a_zygote_grade_exactly_as_workers_started_one_by_one(tmp_path):
+    """The whole course on correct, mistaken (one mutant each) and untouched submissions: the same grades.csv,
+    results and feedback whether each slot's zygote forks the workers or bubblewrap starts each one."""
+    course = load_course(ROOT)
+    mutants = load_mutants(course)
+    folder = tmp_path / "subs"
+    for index in range(9):
+        target = folder / f"student{index}"
+        if index % 3 == 0:
+            shutil.copytree(course.solutions_dir, target, ignore=shutil.ignore_patterns("__pycache__"))
+        elif index % 3 == 1:
+            mutated_copy(course, mutants[(index * 7) % len(mutants)], target)
+        else:
+            shutil.copytree(course.exercises_dir, target, ignore=shutil.ignore_patterns("__pycache__"))
+    outputs = {}
+    for zygote in ("on", "off"):
+        out = tmp_path / zygote
+        env = {**os.environ, "GRADE_LANG": "en", "GRADE_ZYGOTE": zygote}
+        run = grade("batch", str(folder), "--out", str(out), "-j", "2", "--seed", "11", env=env, timeout=600)
+        assert run.code in (0, 1), run.stderr
+        feedback = {p.name: p.read_text() for p in sorted((out / "feedback").iterdir())}
+        outputs[zygote] = ((out / "grades.csv").read_text(), (out / "results.json").read_text(), feedback)
+    assert outputs["on"] == outputs["off"]
+    assert {r["status"] for r in rows(tmp_path / "on").values()} == {"graded"}

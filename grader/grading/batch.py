@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.core import i18n
 from grader.core.errors import GradingError
 from grader.core.i18n import _
 from grader.core.terminal import shown
@@ -162,7 +163,7 @@ def grade_all(
             todo.put(entry)
 
     def run_slot(cpu: int | None) -> None:
-        slot = Slot(course, seed, isolation, cpu)
+        slot = Slot(course, seed, isolation, i18n.current(), cpu)
         try:
             while True:
                 try:
@@ -204,11 +205,11 @@ class Slot:
     """One grading process, restarted whenever it dies or overruns a submission's time; with a CPU, the process
     and every worker it starts (they inherit it) run on that CPU only."""
 
-    def __init__(self, course: Course, seed: int, isolation: str | None, cpu: int | None = None) -> None:
+    def __init__(self, course: Course, seed: int, isolation: str | None, lang: str, cpu: int | None = None) -> None:
         self.command = [sys.executable, "-m", "grader.grading.batch", "--slot", str(course.root), isolation or "auto"]
         # The seed goes in the environment, which only the slot's own uid can read (/proc/PID/environ); a command
-        # line is readable by every uid, and so by student code in uid isolation.
-        self.env = {**os.environ, SEED_VARIABLE: str(seed)}
+        # line is readable by every uid, and so by student code in uid isolation. LANG is the feedback's language.
+        self.env = {**os.environ, SEED_VARIABLE: str(seed), i18n.LANGUAGE_VARIABLE: lang}
         self.timeout = course.limits.submission_seconds + 30
         self.process: subprocess.Popen | None = None
         self.cpu = cpu
@@ -328,6 +329,7 @@ def serve_slot(course_root: Path, seed: int, isolation: str) -> None:
     from grader.grading import runner, zygote
     from grader.model.course import load_course
 
+    i18n.use(None)  # the batch's language, which Slot put in the environment
     answers = os.fdopen(os.dup(1), "w")
     requests = os.fdopen(os.dup(0))  # while pytest runs, its capture puts /dev/null on fd 0
     os.dup2(2, 1)  # nothing printed while grading can be taken for an answer

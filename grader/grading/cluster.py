@@ -26,6 +26,7 @@ import dask
 from distributed import Client, KilledWorker, LocalCluster, as_completed, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from grader.core import i18n
 from grader.core.errors import GradingError
 from grader.core.i18n import _
 from grader.grading.batch import END_SECONDS, Entry, Outcome, Slot
@@ -81,14 +82,14 @@ class SlotPlugin(WorkerPlugin):
     """Gives a Dask worker process its grading slot: unpacks the course (sent as bytes) where only this user can
     read it, and grades one submission at a time with it."""
 
-    def __init__(self, course: bytes, seed: int, isolation: str | None) -> None:
-        self.course, self.seed, self.isolation = course, seed, isolation
+    def __init__(self, course: bytes, seed: int, isolation: str | None, lang: str) -> None:
+        self.course, self.seed, self.isolation, self.lang = course, seed, isolation, lang
 
     def setup(self, worker) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="grade-course-"))  # mode 0700: the hidden suites stay ours
         unpack(self.course, self.root)
         isolation = self.isolation or os.environ.get(ISOLATION_VARIABLE)  # grade worker's: namespace
-        self.slot = Slot(load_course(self.root), self.seed, isolation)
+        self.slot = Slot(load_course(self.root), self.seed, isolation, self.lang)
         self.lock = threading.Lock()  # one slot: a worker with more threads grades one submission at a time
 
     def teardown(self, worker) -> None:
@@ -133,7 +134,7 @@ def pack_entry(entry: Entry) -> tuple[str, bytes]:
 
 
 def pack_course(course: Course) -> bytes:
-    """The course's files (course.yaml, suites, solutions) as the bytes of a zip."""
+    """The course's files (course.yaml, suites, solutions, its own files) as the bytes of a zip."""
     return pack([(p.relative_to(course.root).as_posix(), p) for p in course_files(course)])
 
 
@@ -151,7 +152,8 @@ def grade_on_cluster(
         return
     plugin = f"grade-slot-{uuid.uuid4().hex}"  # this batch's: others may share the cluster
     with connect(address) as client:
-        client.register_plugin(SlotPlugin(pack_course(course), seed, isolation), name=plugin)
+        slots = SlotPlugin(pack_course(course), seed, isolation, i18n.current())
+        client.register_plugin(slots, name=plugin)
         try:
             _grade_windowed(client, plugin, entries, on_done)
         finally:

@@ -1,9 +1,10 @@
 """The batch journal, DIR/results.jsonl: one JSON line per graded submission, appended and flushed to disk as
 each result comes in, so that nothing graded is lost and a batch run again resumes where it stopped.
 
-A line is keyed by the submission's content hash, the course's hash and the seed: the same files graded by the
-same course with the same seed give the same grade, so a line is reused (for another student too) and never
-graded again. A line cut short by a kill is dropped on the next run, and its submission graded again.
+A line is keyed by the submission's content hash, the course's hash, the seed and the language of the feedback:
+the same files graded by the same course with the same seed give the same grade and words, so a line is reused
+(for another student too) and never graded again. A line cut short by a kill is dropped on the next run, and its
+submission graded again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 import grader
+from grader.core import i18n
 from grader.core.errors import GradingError
 from grader.core.i18n import _
 from grader.core.terminal import shown
@@ -28,10 +30,11 @@ _SKIPPED = frozenset({"__pycache__", ".git"})  # what staging leaves out (gradin
 
 
 def course_files(course: Course) -> list[Path]:
-    """What grading depends on in the course: course.yaml, the suites and the solutions, in a stable order."""
+    """What grading depends on in the course: course.yaml, the suites, the solutions and the course's own files
+    (its probes, helpers and catalogs decide the grades and their words), in a stable order."""
     suites = [s for e in course.exercises for s in (e.public, e.hidden) if s is not None and s.is_file()]
     solutions = list(submission_files(course.solutions_dir)) if course.has_solutions else []
-    return sorted({course.root / COURSE_FILE, *suites, *solutions})
+    return sorted({course.root / COURSE_FILE, *suites, *solutions, *course.own_files()})
 
 
 def course_digest(course: Course) -> str:
@@ -72,14 +75,14 @@ def _digest(files: Iterable[tuple[str, Path]]) -> str:
 
 
 class Journal:
-    """DIR/results.jsonl of one course and seed: what it holds, and appending to it."""
+    """DIR/results.jsonl of one course, seed and language: what it holds, and appending to it."""
 
-    def __init__(self, path: Path, course: str, seed: int) -> None:
-        self.path, self.course, self.seed = path, course, seed
+    def __init__(self, path: Path, course: str, seed: int, lang: str) -> None:
+        self.path, self.course, self.seed, self.lang = path, course, seed, lang
         self.lines: dict[tuple[str, str], dict] = {}  # (student, content hash) -> line
         self.contents: dict[str, dict] = {}  # content hash -> a line that graded it
         for line in read_lines(path):
-            if line["course"] == course and line["seed"] == seed:
+            if line["course"] == course and line["seed"] == seed and language(line) == lang:
                 self._know(line)
 
     def _know(self, line: dict) -> None:
@@ -103,6 +106,7 @@ class Journal:
     def append(self, outcome: Outcome, content: str) -> None:
         """Add OUTCOME as one line and flush it to disk before returning."""
         line = {"name": outcome.name, "submission": content, "course": self.course, "seed": self.seed}
+        line["lang"] = self.lang
         line |= {k: v for k, v in asdict(outcome).items() if k not in ("name", "final")}
         _drop_partial_tail(self.path)
         with self.path.open("a", encoding="utf-8") as journal:
@@ -110,6 +114,11 @@ class Journal:
             journal.flush()
             os.fsync(journal.fileno())
         self._know(line)
+
+
+def language(line: dict) -> str:
+    """The language of a line's feedback (a journal written before lines said it was English)."""
+    return str(line.get("lang", i18n.DEFAULT))
 
 
 def read_lines(path: Path) -> list[dict]:
@@ -190,7 +199,7 @@ def _grade_journaled(
     grade: Callable[[list[Entry], Callable[[Outcome], None]], None],
     on_done: Callable[[Outcome], None],
 ) -> list[Outcome]:
-    journal = Journal(out / JOURNAL, course_digest(course), seed)
+    journal = Journal(out / JOURNAL, course_digest(course), seed, i18n.current())
     outcomes: dict[str, Outcome] = {}
     contents: dict[str, str] = {}
     todo: dict[str, Entry] = {}  # content hash -> the first entry that has it
@@ -229,9 +238,9 @@ def _grade_journaled(
 
 def merge(paths: list[Path], course: str) -> list[dict]:
     """The lines of the journals at PATHS joined, one per student (a later journal's line wins). Only lines of
-    COURSE (its hash) count: a journal with none, or lines of different seeds, are refused."""
+    COURSE (its hash) count: a journal with none, or lines of different seeds or languages, are refused."""
     merged: dict[str, dict] = {}
-    first: tuple[int, Path] | None = None  # the first seed seen, and where
+    first: tuple[int, Path, str] | None = None  # the first seed seen, where, and its language
     for path in paths:
         if not path.is_file():
             raise GradingError(_("{path} does not exist: no batch was graded there").format(path=shown(path)))
@@ -244,10 +253,16 @@ def merge(paths: list[Path], course: str) -> list[dict]:
                 )
             )
         for line in current:
-            first = first or (line["seed"], path)
+            first = first or (line["seed"], path, language(line))
             if line["seed"] != first[0]:
                 raise GradingError(
                     _("{one} and {two} were graded with different seeds: merge only parts of one batch").format(
+                        one=shown(first[1]), two=shown(path)
+                    )
+                )
+            if language(line) != first[2]:
+                raise GradingError(
+                    _("{one} and {two} were graded in different languages: merge only parts of one batch").format(
                         one=shown(first[1]), two=shown(path)
                     )
                 )

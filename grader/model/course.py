@@ -60,6 +60,13 @@ class Course:
     locale: Path | None = None  # the course's own catalogs: <lang>/LC_MESSAGES/course.po
     assignment: str = "assignment"  # its name as an nbgrader assignment (`grade publish`)
 
+    def own_files(self) -> list[Path]:
+        """The course's own files that course.yaml names: its probes, helpers and pictures modules, and every
+        file of its `locale` directory, in a stable order."""
+        modules = [path for path in (self.probes, *self.helpers, self.pictures) if path is not None]
+        catalogs = [p for p in self.locale.rglob("*") if p.is_file()] if self.locale is not None else []
+        return sorted(modules) + sorted(p for p in catalogs if "__pycache__" not in p.parts)
+
     def exercise(self, exercise_id: str) -> Exercise:
         for exercise in self.exercises:
             if exercise.id == exercise_id:
@@ -191,16 +198,18 @@ class _Reader:
         value = self.value(data, key, "top level", str)
         if value is None:
             return None
-        path = root / value
         if suffix:
-            return self.module(path, value, key)
-        if not path.is_dir():
+            return self.module(root, value, key)
+        path = root / value
+        if not path.is_dir() or not _inside(path, root):
             raise self.fail(key, _("{path} is not a directory of the course").format(path=value))
         return path
 
-    def module(self, path: Path, value: str, where: str) -> Path:
-        """PATH (VALUE in course.yaml, at WHERE), which must be a Python module of the course."""
-        if not (path.is_file() and path.suffix == ".py" and path.stem.isidentifier()):
+    def module(self, root: Path, value: str, where: str) -> Path:
+        """VALUE (in course.yaml, at WHERE), which must name a Python module of the course at ROOT (inside its
+        directory: it travels with the course to students, Gradescope and cluster workers)."""
+        path = root / value
+        if not (path.is_file() and path.suffix == ".py" and path.stem.isidentifier() and _inside(path, root)):
             raise self.fail(where, _("{path} is not a Python module of the course").format(path=value))
         return path
 
@@ -208,7 +217,7 @@ class _Reader:
         """The modules the suites import by name: each a module of the course, no two with one name, and none
         named like the probes module or a module of the exercises (the suites would import the wrong one)."""
         paths = [
-            self.module(root / value, value, f"helpers[{index}]")
+            self.module(root, value, f"helpers[{index}]")
             for index, value in enumerate(self.strings(data, "helpers", "top level"))
         ]
         taken = {Path(str(data.get("probes", ""))).stem} | {
@@ -313,3 +322,8 @@ def _expected(kind: type | tuple) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     names = {int: _("an integer"), float: _("a number"), str: _("a string"), list: _("a list"), dict: _("a mapping")}
     return _(" or ").join(names.get(k, k.__name__) for k in kinds)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether PATH, links resolved, lies in the course directory ROOT."""
+    return path.resolve().is_relative_to(root.resolve())

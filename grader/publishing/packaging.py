@@ -123,11 +123,7 @@ def course_files(course: Course, secret: bool) -> Files:
 
 def own_files(course: Course) -> Files:
     """The course's own code and catalogs that course.yaml names: its probes, helpers, pictures, `locale` tree."""
-    modules = [path for path in (course.probes, *course.helpers, course.pictures) if path]
-    files = {relative(course, path): path.read_bytes() for path in modules}
-    if course.locale is not None:
-        files |= {relative(course, course.locale) + "/" + p: d for p, d in tree(course.locale).items()}
-    return files
+    return {relative(course, path): path.read_bytes() for path in course.own_files()}
 
 
 def relative(course: Course, path: Path) -> str:

@@ -148,3 +148,18 @@ def test_ctrl_c_during_grading_says_interrupted_not_that_pytest_broke(toy_course
     root = toy_course(suite, {"toy": "def f(): return 1\n"})
     run = grade("check", "sub", cwd=root)
     assert (run.code, run.stdout, run.stderr) == (130, "", "grade: interrupted\n")
+
+
+def test_a_course_module_outside_the_course_directory_is_refused(tmp_path):
+    """The course's own files travel with it (to students, Gradescope, cluster workers): one outside cannot."""
+    course = tmp_path / "course"
+    (course / "tests").mkdir(parents=True)
+    (course / "tests" / "test_toy.py").write_text("")
+    (tmp_path / "outside.py").write_text("FUNCTIONS = {}\n")
+    (course / "course.yaml").write_text(GOOD + "probes: ../outside.py\n")
+    run = grade("check", cwd=course)
+    assert run.code == 2 and run.stdout == ""
+    assert run.stderr == "grade: error: course.yaml: probes: ../outside.py is not a Python module of the course\n"
+    (course / "course.yaml").write_text(GOOD + "helpers: [../outside.py]\n")
+    run = grade("check", cwd=course)
+    assert run.stderr == "grade: error: course.yaml: helpers[0]: ../outside.py is not a Python module of the course\n"

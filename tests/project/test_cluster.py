@@ -141,3 +141,24 @@ def test_grade_worker_serves_a_scheduler_in_namespace_isolation(toy_course, tmp_
         for process in reversed(started):
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=WAIT)
+
+
+def test_the_course_travels_with_its_own_files(tmp_path):
+    """Chapter 4's suites import the course's probes and mistakes and speak from its catalogs: a cluster worker,
+    which gets the course as bytes, grades the reference and a mutant as -j does, in German too."""
+    from grader.authoring.validate import load_mutants, mutated_copy
+    from grader.model.course import load_course
+
+    course = load_course(ROOT)
+    folder = tmp_path / "subs"
+    shutil.copytree(ROOT / "solutions", folder / "reference", ignore=shutil.ignore_patterns("__pycache__"))
+    mutant = next(m for m in load_mutants(course) if m.path.stem == "gradient__forward_difference")
+    mutated_copy(course, mutant, folder / "forward")
+    local, cluster = tmp_path / "local", tmp_path / "cluster"
+    base = ("batch", str(folder), "--seed", "5", "--isolation", "process", "--lang", "de")
+    assert grade(*base, "--out", str(local), "-j", "1").code == 0
+    run = grade(*base, "--out", str(cluster), "--cluster", "local:1")
+    assert run.code == 0, run.stderr
+    assert (cluster / "grades.csv").read_text() == (local / "grades.csv").read_text()
+    assert rows(cluster)["reference"]["total"] == "100"
+    assert "Vorwärtsdifferenz" in (cluster / "feedback" / "forward.md").read_text()

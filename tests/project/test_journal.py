@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -113,6 +114,30 @@ def test_merge_refuses_batches_of_another_seed_or_course(toy_course, tmp_path):
     assert bad.code == 2 and bad.stderr == "grade: error: --shard 0/3: expected I/N with 1 <= I <= N, e.g. 3/40\n"
 
 
+def test_the_feedback_is_in_the_batchs_language_and_a_batch_in_another_is_graded_again(tmp_path):
+    """The slots speak the batch's --lang; the journal keys its lines by it, so the same files in English are not
+    answered with German feedback, and the two batches do not merge."""
+    from grader.authoring.validate import load_mutants, mutated_copy
+    from grader.model.course import load_course
+
+    course = load_course(ROOT)
+    mutant = next(m for m in load_mutants(course) if m.path.stem == "gradient__forward_difference")
+    mutated_copy(course, mutant, tmp_path / "subs" / "forward")
+    out = tmp_path / "out"
+    base = ("batch", str(tmp_path / "subs"), "--out", str(out), "--isolation", "process", "--seed", "5")
+    assert grade(*base, "--lang", "de").code == 0
+    assert "Vorwärtsdifferenz" in (out / "feedback" / "forward.md").read_text()
+    assert grade(*base, "--lang", "en").code == 0
+    assert "forward difference" in (out / "feedback" / "forward.md").read_text()
+    assert sorted(line["lang"] for line in journal(out)) == ["de", "en"]  # graded again, not reused
+    english = tmp_path / "english"
+    assert grade(*base[:3], str(english), *base[4:], "--lang", "en").code == 0
+    german = tmp_path / "german"
+    assert grade(*base[:3], str(german), *base[4:], "--lang", "de").code == 0
+    mixed = grade("merge", str(english), str(german), "--out", str(tmp_path / "m"))
+    assert mixed.code == 2 and "were graded in different languages" in mixed.stderr, mixed.stderr
+
+
 @pytest.mark.skipif(fcntl is None, reason="the journal's lock is POSIX's flock")
 def test_a_second_batch_into_the_same_directory_is_refused_while_the_first_runs(toy_course, tmp_path):
     root = toy_course(SUITE, {"toy": GOOD})
@@ -125,3 +150,19 @@ def test_a_second_batch_into_the_same_directory_is_refused_while_the_first_runs(
     assert run.code == 2
     assert run.stderr.startswith("grade: error: another grade batch is writing ") and run.stderr.count("\n") == 1
     assert batch(tmp_path / "subs", tmp_path / "out", root).code == 0  # once it has ended
+
+
+def test_the_course_hash_covers_the_courses_own_files(tmp_path):
+    """The course's probes, helpers and catalogs decide grades and words: a change to one is a new course, whose
+    journal lines are not reused."""
+    from grader.grading.journal import course_digest
+    from grader.model.course import load_course
+
+    copy = tmp_path / "course"
+    for part in ("course", "tests/public", "tests/hidden", "solutions"):
+        shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "course.yaml", copy)
+    before = course_digest(load_course(copy))
+    with (copy / "course" / "mistakes.py").open("a") as mistakes:
+        mistakes.write("\n# a changed sentence\n")
+    assert course_digest(load_course(copy)) != before

@@ -221,14 +221,18 @@ class WorkerProcess:
         self.process.wait()
         _LIVE.discard(self.process.pid)
         _kill_orphans()
+        self.close_streams()
+        if self.workdir is not None:
+            remove_tree(self.workdir)
+
+    def close_streams(self) -> None:
+        """Close the pipes to and from the ended worker, once what it wrote to stderr has been read."""
         for stream in (self.to_worker, self.from_worker):
             with contextlib.suppress(OSError):
                 stream.close()
         self._drain.join(timeout=1)
         with contextlib.suppress(OSError):
             self.process.stderr.close()
-        if self.workdir is not None:
-            remove_tree(self.workdir)
 
 
 def start_worker(

@@ -298,12 +298,7 @@ class ForkedWorker(WorkerProcess):
     def close(self) -> None:
         self.stop()
         self.process.wait()
-        for stream in (self.to_worker, self.from_worker):
-            with contextlib.suppress(OSError):
-                stream.close()
-        self._drain.join(timeout=1)
-        with contextlib.suppress(OSError):
-            self.process.stderr.close()
+        self.close_streams()
 
 
 def _bwrap(stage_root: Path, isolation: Isolation) -> list[str]:

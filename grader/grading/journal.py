@@ -169,7 +169,8 @@ def grade_journaled(
     (each distinct content once) and journaled as each finishes. ON_DONE is called once for every entry."""
     out.mkdir(parents=True, exist_ok=True)
     with _only_writer(out / JOURNAL):
-        return _grade_journaled(course, entries, seed, out, grade, on_done)
+        journal = Journal(out / JOURNAL, course_digest(course), seed, i18n.current())
+        return _grade_into(journal, entries, grade, on_done)
 
 
 @contextlib.contextmanager
@@ -191,15 +192,12 @@ def _only_writer(path: Path) -> Iterator[None]:
         yield
 
 
-def _grade_journaled(
-    course: Course,
+def _grade_into(
+    journal: Journal,
     entries: list[Entry],
-    seed: int,
-    out: Path,
     grade: Callable[[list[Entry], Callable[[Outcome], None]], None],
     on_done: Callable[[Outcome], None],
 ) -> list[Outcome]:
-    journal = Journal(out / JOURNAL, course_digest(course), seed, i18n.current())
     outcomes: dict[str, Outcome] = {}
     contents: dict[str, str] = {}
     todo: dict[str, Entry] = {}  # content hash -> the first entry that has it

@@ -47,14 +47,6 @@ _SINGLE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", 
 _ALWAYS_HIDDEN = ("/root", "/home", "/tmp")
 _INSIDE_SUBMISSION, _INSIDE_WORKDIR = "/tmp/submission", "/tmp/work"
 _UNSHARE = ("--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try")
-# The worker imports the very grader package this process runs (a checkout or an install alike, the one the sandbox
-# shows), whatever an isolated interpreter would find on its own path. The garbage collector stays off while it
-# imports numpy and itself (a sixth of its start-up's CPU, spent traversing objects that all live on); the worker
-# turns it back on before any student code runs.
-_BOOT = (
-    "import gc, sys; gc.disable(); sys.path.insert(0, sys.argv[1]); "
-    "from grader.sandboxed.worker import main; main(sys.argv[1:])"
-)
 _FIRST_UID, _UIDS = 100_000, 1 << 30  # a fresh uid per submission: nothing one leaves is the next one's
 
 
@@ -243,7 +235,7 @@ def start_worker(
     load before student code runs."""
     _become_subreaper()
     config = worker_config(submission, limits, isolation, probes)
-    worker = [sys.executable, "-I", "-u", "-c", _BOOT, str(Path(grader.__file__).parent.parent)]
+    worker = sandboxed_python("worker")
     user: dict = {}
     if isolation.mode == "namespace":
         workdir, home = None, _INSIDE_WORKDIR
@@ -267,6 +259,18 @@ def start_worker(
     )
     _LIVE.add(process.pid)
     return WorkerProcess(process, workdir, int(limits.output_kb * 1024), isolation.mode == "namespace")
+
+
+def sandboxed_python(module: str) -> list[str]:
+    """The command that runs grader.sandboxed.MODULE's main(ARGS after it) from the very grader package this process
+    runs (a checkout or an install alike, the one the sandbox shows), whatever an isolated interpreter would find on
+    its own path. The garbage collector stays off while it imports numpy and itself (a sixth of its start-up's CPU,
+    spent traversing objects that all live on); MODULE turns it back on before anything else runs."""
+    boot = (
+        "import gc, sys; gc.disable(); sys.path.insert(0, sys.argv[1]); "
+        f"from grader.sandboxed.{module} import main; main(sys.argv[1:])"
+    )
+    return [sys.executable, "-I", "-u", "-c", boot, str(Path(grader.__file__).parent.parent)]
 
 
 def worker_config(submission: Staged, limits: Limits, isolation: Isolation, probes: dict | None) -> dict:

@@ -20,18 +20,15 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 from pathlib import Path
 
-import grader
 from grader.grading import sandbox
 from grader.grading.sandbox import Isolation, Staged, WorkerProcess
 from grader.model.course import Limits
 
 VARIABLE = "GRADE_ZYGOTE"
-_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from grader.sandboxed.zygote import main; main(sys.argv[1:])"
 STAGE = "/tmp/stage"
 # What the zygote needs to build a child's sandbox: namespaces and mounts (of staged copies that other uids own), a
 # fresh uid and gid, an empty bounding set for the child, and killing a child that runs as another uid. Nothing else.
@@ -119,7 +116,7 @@ class Zygote:
         self._send_lock = threading.Lock()
         self._ids = itertools.count(1)
         config = {"control": theirs.fileno()}
-        worker = [sys.executable, "-I", "-u", "-c", _BOOT, str(Path(grader.__file__).parent.parent), json.dumps(config)]
+        worker = [*sandbox.sandboxed_python("zygote"), json.dumps(config)]
         try:
             self.process = subprocess.Popen(
                 [*_bwrap(self.stage_root, isolation), *worker],

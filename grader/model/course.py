@@ -188,7 +188,7 @@ class _Reader:
             limits=self.limits(data.get("limits", {})),
             exercises=exercises,
             probes=self.own(root, data, "probes", ".py"),
-            helpers=self.helpers(root, data),
+            helpers=self.helpers(root, data, exercises),
             pictures=self.own(root, data, "pictures", ".py"),
             locale=locale,
             assignment=self.value(data, "assignment", "top level", str, root.resolve().name),
@@ -214,16 +214,14 @@ class _Reader:
             raise self.fail(where, _("{path} is not a Python module of the course").format(path=value))
         return path
 
-    def helpers(self, root: Path, data: dict) -> tuple[Path, ...]:
+    def helpers(self, root: Path, data: dict, exercises: tuple[Exercise, ...]) -> tuple[Path, ...]:
         """The modules the suites import by name: each a module of the course, no two with one name, and none
         named like the probes module or a module of the exercises (the suites would import the wrong one)."""
         paths = [
             self.module(root, value, f"helpers[{index}]")
             for index, value in enumerate(self.strings(data, "helpers", "top level"))
         ]
-        taken = {Path(str(data.get("probes", ""))).stem} | {
-            str(e.get("module")) for e in data["exercises"] if isinstance(e, dict)
-        }
+        taken = {Path(str(data.get("probes", ""))).stem} | {e.module for e in exercises}
         for index, path in enumerate(paths):
             if path.stem in taken:
                 raise self.fail(

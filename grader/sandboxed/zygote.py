@@ -102,6 +102,7 @@ def main(argv: list[str]) -> None:
     children: dict[int, int] = {}  # pid of each live child (its process group) -> the grader's id for it
     gc.collect()
     gc.freeze()  # what the zygote imported is never collected: a child does not copy those pages to scan them
+    gc.enable()  # off since its boot (grader.grading.sandbox.sandboxed_python)
     control.sendall(json.dumps({"op": "ready"}).encode())
     while True:
         readable = select.select([control, wakeup_in], [], [])[0]

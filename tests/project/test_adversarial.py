@@ -922,20 +922,24 @@ def test_a_key_one_student_leaves_in_the_kernel_never_reaches_the_next(course, t
 
 @NAMESPACED
 def test_the_translations_of_the_hidden_suites_texts_are_out_of_sight(course, isolation):
-    """The grader package is shown to the worker, but not its catalogs: they hold the hidden tests' descriptions."""
-    source = """
+    """The grader package is shown to the worker, but not its catalogs; nor the course's, where the suites' texts
+    are: they hold the hidden tests' descriptions."""
+    suites = course / "course" / "locale" / "de" / "LC_MESSAGES" / "suites.po"
+    assert suites.is_file()
+    source = f"""
         import os
         import grader
 
         def sum_squared_error(y, t):
             catalogs = os.path.join(os.path.dirname(grader.__file__), "core", "locale")
-            raise RuntimeError("catalogs: " + repr(sorted(os.listdir(catalogs))))
+            course = os.path.exists({str(suites)!r})
+            raise RuntimeError("catalogs: " + repr(sorted(os.listdir(catalogs))) + " " + str(course))
 
         def cross_entropy_error(y, t):
             return 0.0
     """
     report = attack(course, source, isolation)
-    assert any("catalogs: []" in m for m in messages(report)), messages(report)
+    assert any("catalogs: [] False" in m for m in messages(report)), messages(report)
 
 
 # What a batch slot's zygote must give each worker it forks (grader.sandboxed.zygote), beyond the attacks above.
